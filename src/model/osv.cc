@@ -114,8 +114,7 @@ base::Result<Advisory> ParseOsv(std::string_view json) {
   Advisory a;
   a.id = Str(o, "id");
   if (a.id.empty()) return base::Status::Corruption("record has no \"id\"");
-  a.modified = Str(o, "modified");
-  if (a.modified.empty()) return base::Status::Corruption(a.id + ": record has no \"modified\"");
+  a.modified = Str(o, "modified");  // required by the schema; callers decide how to treat absence
   a.schema_version = Str(o, "schema_version");
   a.published = Str(o, "published");
   a.withdrawn = Str(o, "withdrawn");

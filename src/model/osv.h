@@ -65,8 +65,9 @@ struct Advisory {
   std::string database_specific;  // raw JSON object text, or empty
 };
 
-// Decodes one OSV record. Fails with Corruption naming the field when the JSON is malformed or
-// `id`/`modified` are missing; unknown fields are ignored as the schema allows. Thread-safe.
+// Decodes one OSV record. Fails with Corruption naming the field when the JSON is malformed, the
+// `id` is missing or a range is not shaped as the schema says; unknown fields are ignored as the
+// schema allows. A missing `modified` is left empty for the caller to judge. Thread-safe.
 base::Result<Advisory> ParseOsv(std::string_view json);
 
 // Encodes the typed fields back to OSV JSON (raw-JSON members are embedded as they were).
