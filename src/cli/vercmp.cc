@@ -2,8 +2,11 @@
 // Copyright The assay Authors
 //
 // `assay vercmp --ecosystem ECO A B` and `assay vercmp --batch`.
+#include "cli/vercmp.h"
+
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +15,38 @@
 #include "versions/registry.h"
 
 namespace assay::cli {
+
+base::Result<int> CompareInEcosystem(std::string_view ecosystem, std::string_view a,
+                                     std::string_view b) {
+  const versions::Scheme* scheme = versions::ForEcosystem(ecosystem);
+  if (scheme == nullptr) {
+    return base::Status::InvalidArgument("unknown ecosystem \"" + std::string(ecosystem) + "\"");
+  }
+  ASSAY_ASSIGN_OR_RETURN(int c, scheme->Compare(a, b));
+  return versions::Sign(c);
+}
+
+std::string VercmpBatchLine(std::string_view line, size_t line_number) {
+  nlohmann::json out;
+  nlohmann::json in = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  auto is_str = [&](const char* k) { return in.contains(k) && in[k].is_string(); };
+  if (in.is_discarded() || !in.is_object()) {
+    out["error"] = "line " + std::to_string(line_number) + ": not a JSON object";
+  } else if (!is_str("ecosystem") || !is_str("a") || !is_str("b")) {
+    out["error"] =
+        "line " + std::to_string(line_number) + ": needs string fields ecosystem, a and b";
+  } else {
+    auto r = CompareInEcosystem(in["ecosystem"].get<std::string>(), in["a"].get<std::string>(),
+                                in["b"].get<std::string>());
+    if (r.ok()) {
+      out["cmp"] = *r;
+    } else {
+      out["error"] = r.status().message();
+    }
+  }
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 namespace {
 
 struct VercmpOptions {
@@ -21,39 +56,13 @@ struct VercmpOptions {
   bool batch = false;
 };
 
-base::Result<int> CompareIn(std::string_view ecosystem, std::string_view a, std::string_view b) {
-  const versions::Scheme* scheme = versions::ForEcosystem(ecosystem);
-  if (scheme == nullptr) {
-    return base::Status::InvalidArgument("unknown ecosystem \"" + std::string(ecosystem) + "\"");
-  }
-  ASSAY_ASSIGN_OR_RETURN(int c, scheme->Compare(a, b));
-  return versions::Sign(c);
-}
-
 int RunBatch() {
   std::string line;
   size_t n = 0;
   while (std::getline(std::cin, line)) {
-    ++n;
-    nlohmann::json out;
-    nlohmann::json in = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (in.is_discarded() || !in.is_object()) {
-      out["error"] = "line " + std::to_string(n) + ": not a JSON object";
-    } else if (!in.contains("ecosystem") || !in["ecosystem"].is_string() || !in.contains("a") ||
-               !in["a"].is_string() || !in.contains("b") || !in["b"].is_string()) {
-      out["error"] = "line " + std::to_string(n) + ": needs string fields ecosystem, a and b";
-    } else {
-      auto r = CompareIn(in["ecosystem"].get<std::string>(), in["a"].get<std::string>(),
-                         in["b"].get<std::string>());
-      if (r.ok()) {
-        out["cmp"] = *r;
-      } else {
-        out["error"] = r.status().message();
-      }
-    }
-    std::string s = out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    s += '\n';
-    std::fwrite(s.data(), 1, s.size(), stdout);
+    std::string out = VercmpBatchLine(line, ++n);
+    out += '\n';
+    std::fwrite(out.data(), 1, out.size(), stdout);
   }
   std::fflush(stdout);
   return 0;
@@ -79,7 +88,7 @@ void AddVercmp(CLI::App& app, int* exit_code) {
       *exit_code = 2;
       return;
     }
-    auto r = CompareIn(opts->ecosystem, opts->a, opts->b);
+    auto r = CompareInEcosystem(opts->ecosystem, opts->a, opts->b);
     if (!r.ok()) {
       std::fprintf(stderr, "assay vercmp: %s\n", r.status().message().c_str());
       *exit_code = 2;
