@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The assay Authors
+#include "base/http.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
+
+#include "base/file.h"
+#include "base/strings.h"
+
+namespace assay::base {
+namespace fs = std::filesystem;
+
+namespace {
+
+// curl_global_init is not thread-safe and must run once before any handle exists.
+Status EnsureCurlInitialized() {
+  static std::once_flag once;
+  static CURLcode rc = CURLE_OK;
+  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
+  if (rc != CURLE_OK) {
+    return Status::Internal(std::string("curl_global_init: ") + curl_easy_strerror(rc));
+  }
+  return Status::Ok();
+}
+
+// Where a response body goes. One Begin() per attempt; Finish(keep) once at the end.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual Status Begin() = 0;
+  virtual Status Write(const char* data, size_t n) = 0;
+  virtual Status Finish(bool keep) = 0;
+};
+
+class FileSink : public Sink {
+ public:
+  explicit FileSink(fs::path dest) : dest_(std::move(dest)), tmp_(SiblingTempPath(dest_)) {}
+  ~FileSink() override {
+    if (fp_ != nullptr) std::fclose(fp_);
+    std::error_code ec;
+    fs::remove(tmp_, ec);
+  }
+
+  Status Begin() override {
+    if (fp_ != nullptr) std::fclose(fp_);
+    fp_ = std::fopen(tmp_.c_str(), "wbe");
+    if (fp_ == nullptr) {
+      return Status::IOError("create " + tmp_.string() + ": " + std::strerror(errno));
+    }
+    return Status::Ok();
+  }
+
+  Status Write(const char* data, size_t n) override {
+    if (fp_ == nullptr || std::fwrite(data, 1, n, fp_) != n) {
+      return Status::IOError("write " + tmp_.string() + ": " + std::strerror(errno));
+    }
+    return Status::Ok();
+  }
+
+  Status Finish(bool keep) override {
+    std::error_code ec;
+    if (fp_ != nullptr) {
+      bool bad = std::fflush(fp_) != 0 || std::ferror(fp_) != 0;
+      int err = errno;
+      bad = (std::fclose(fp_) != 0) || bad;
+      fp_ = nullptr;
+      if (bad && keep) {
+        fs::remove(tmp_, ec);
+        return Status::IOError("write " + tmp_.string() + ": " + std::strerror(err));
+      }
+    }
+    if (!keep) {
+      fs::remove(tmp_, ec);
+      return Status::Ok();
+    }
+    fs::rename(tmp_, dest_, ec);
+    if (ec) {
+      fs::remove(tmp_, ec);
+      return Status::IOError("rename to " + dest_.string() + ": " + ec.message());
+    }
+    return Status::Ok();
+  }
+
+ private:
+  fs::path dest_;
+  fs::path tmp_;
+  std::FILE* fp_ = nullptr;
+};
+
+class StringSink : public Sink {
+ public:
+  StringSink(std::string* out, std::uint64_t limit) : out_(out), limit_(limit) {}
+  Status Begin() override {
+    out_->clear();
+    return Status::Ok();
+  }
+  Status Write(const char* data, size_t n) override {
+    if (out_->size() + n > limit_) {
+      return Status::Corruption("response body larger than " + std::to_string(limit_) + " bytes");
+    }
+    out_->append(data, n);
+    return Status::Ok();
+  }
+  Status Finish(bool keep) override {
+    if (!keep) out_->clear();
+    return Status::Ok();
+  }
+
+ private:
+  std::string* out_;
+  std::uint64_t limit_;
+};
+
+// State shared with libcurl's callbacks during one attempt.
+struct AttemptState {
+  CURL* curl = nullptr;
+  bool is_file = false;
+  Sink* sink = nullptr;
+  Status sink_error;
+  const HttpProgress* progress = nullptr;
+  bool aborted = false;
+  std::uint64_t body_bytes = 0;
+  std::string etag;
+  std::string last_modified;
+  std::string content_type;
+  long retry_after_seconds = -1;
+};
+
+bool IsSuccess(long status) { return status >= 200 && status < 300; }
+
+size_t WriteCallback(char* ptr, size_t size, size_t nmemb, void* userdata) {
+  auto* st = static_cast<AttemptState*>(userdata);
+  size_t n = size * nmemb;
+  long code = 0;
+  curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &code);
+  // Only the final 2xx body is kept: error pages and redirect bodies are read and dropped.
+  if (!(IsSuccess(code) || (st->is_file && code == 0))) return n;
+  Status s = st->sink->Write(ptr, n);
+  if (!s.ok()) {
+    st->sink_error = std::move(s);
+    return 0;  // makes libcurl fail with CURLE_WRITE_ERROR
+  }
+  st->body_bytes += n;
+  return n;
+}
+
+size_t HeaderCallback(char* buffer, size_t size, size_t nitems, void* userdata) {
+  auto* st = static_cast<AttemptState*>(userdata);
+  size_t n = size * nitems;
+  std::string_view line = Trim(std::string_view(buffer, n));
+  // A status line starts a new response (after a redirect or a 100 Continue): forget the
+  // previous response's headers.
+  if (StartsWithIgnoreCase(line, "HTTP/")) {
+    st->etag.clear();
+    st->last_modified.clear();
+    st->content_type.clear();
+    st->retry_after_seconds = -1;
+    return n;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string_view name = Trim(line.substr(0, colon));
+  std::string_view value = Trim(line.substr(colon + 1));
+  if (EqualsIgnoreCase(name, "ETag")) {
+    st->etag = std::string(value);
+  } else if (EqualsIgnoreCase(name, "Last-Modified")) {
+    st->last_modified = std::string(value);
+  } else if (EqualsIgnoreCase(name, "Content-Type")) {
+    st->content_type = std::string(value);
+  } else if (EqualsIgnoreCase(name, "Retry-After")) {
+    long v = 0;
+    bool digits = !value.empty() && value.size() <= 9;
+    for (char c : value) {
+      if (!IsDigit(c)) {
+        digits = false;
+        break;
+      }
+      v = v * 10 + (c - '0');
+    }
+    if (digits) st->retry_after_seconds = v;  // the HTTP-date form is ignored
+  }
+  return n;
+}
+
+int XferInfoCallback(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t /*ultotal*/,
+                     curl_off_t /*ulnow*/) {
+  auto* st = static_cast<AttemptState*>(clientp);
+  if (st->progress == nullptr || !*st->progress) return 0;
+  bool go_on = (*st->progress)(static_cast<std::uint64_t>(std::max<curl_off_t>(dlnow, 0)),
+                               static_cast<std::uint64_t>(std::max<curl_off_t>(dltotal, 0)));
+  if (!go_on) {
+    st->aborted = true;
+    return 1;
+  }
+  return 0;
+}
+
+bool IsRetryableCurlCode(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SSL_CONNECT_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+struct EasyDeleter {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+
+// The outcome of one attempt: a fatal error, a retryable transport error, or an HTTP status.
+struct Outcome {
+  Status fatal;                 // not OK: stop and return it
+  std::string transport_error;  // non-empty: retryable failure before a complete answer
+  long status = 0;
+};
+
+std::string SchemeOf(const std::string& url) {
+  size_t p = url.find("://");
+  if (p == std::string::npos || p == 0) return "";
+  for (size_t i = 0; i < p; ++i) {
+    char c = url[i];
+    if (!(IsAlnum(c) || c == '+' || c == '-' || c == '.')) return "";
+  }
+  return AsciiLower(std::string_view(url).substr(0, p));
+}
+
+Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file,
+                    const HttpConditional& cond, AttemptState* st) {
+  Outcome out;
+  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
+  if (!curl) {
+    out.fatal = Status::Internal("curl_easy_init failed");
+    return out;
+  }
+  CURL* h = curl.get();
+  st->curl = h;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+
+  std::unique_ptr<curl_slist, SlistDeleter> headers;
+  auto add_header = [&headers](const std::string& line) {
+    curl_slist* l = curl_slist_append(headers.get(), line.c_str());
+    if (l != nullptr) {
+      (void)headers.release();
+      headers.reset(l);
+    }
+  };
+  for (const auto& hdr : opt.headers) add_header(hdr);
+  if (!is_file && !cond.if_none_match.empty()) add_header("If-None-Match: " + cond.if_none_match);
+  if (!is_file && !cond.if_modified_since.empty()) {
+    add_header("If-Modified-Since: " + cond.if_modified_since);
+  }
+
+  CURLcode rc = curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+#if LIBCURL_VERSION_NUM >= 0x075500
+  if (rc == CURLE_OK) rc = curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
+  if (rc == CURLE_OK) rc = curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+  if (rc == CURLE_OK) {
+    rc = curl_easy_setopt(h, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE);
+  }
+  if (rc == CURLE_OK) {
+    rc = curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
+  }
+#endif
+  if (rc != CURLE_OK) {
+    out.fatal = Status::InvalidArgument("GET " + url + ": " + curl_easy_strerror(rc));
+    return out;
+  }
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(opt.max_redirects));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout.count()));
+  if (opt.timeout.count() > 0) {
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(opt.timeout.count()));
+  }
+  if (opt.stall_timeout.count() > 0) {
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(opt.stall_timeout.count()));
+  }
+  curl_easy_setopt(h, CURLOPT_USERAGENT, opt.user_agent.c_str());
+  if (opt.accept_compressed) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  if (headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &WriteCallback);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, st);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &HeaderCallback);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, st);
+  if (st->progress != nullptr && *st->progress) {
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &XferInfoCallback);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, st);
+  }
+
+  rc = curl_easy_perform(h);
+  std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);
+  switch (rc) {
+    case CURLE_OK: {
+      long code = 0;
+      curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+      if (is_file && code == 0) code = 200;
+      out.status = code;
+      return out;
+    }
+    case CURLE_ABORTED_BY_CALLBACK:
+      out.fatal = Status::Aborted("GET " + url + ": cancelled");
+      return out;
+    case CURLE_WRITE_ERROR:
+      out.fatal = st->sink_error.ok() ? Status::IOError("GET " + url + ": " + detail)
+                                      : st->sink_error.WithContext("GET " + url);
+      return out;
+    case CURLE_FILE_COULDNT_READ_FILE:
+      out.status = 404;
+      return out;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      out.fatal = Status::InvalidArgument("GET " + url + ": " + detail);
+      return out;
+    default:
+      if (IsRetryableCurlCode(rc)) {
+        out.transport_error = detail;
+      } else {
+        out.fatal = Status::Unavailable("GET " + url + ": " + detail);
+      }
+      return out;
+  }
+}
+
+std::chrono::milliseconds BackoffDelay(const HttpOptions& opt, int failed_attempts,
+                                       long retry_after_seconds) {
+  double ms = static_cast<double>(std::max<std::int64_t>(opt.initial_backoff.count(), 0));
+  for (int i = 1; i < failed_attempts && ms < 1e12; ++i) ms *= 2;
+  if (retry_after_seconds >= 0)
+    ms = std::max(ms, 1000.0 * static_cast<double>(retry_after_seconds));
+  ms = std::min(ms, static_cast<double>(std::max<std::int64_t>(opt.max_backoff.count(), 0)));
+  return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+}
+
+Result<HttpResponse> Run(const HttpOptions& opt, const std::string& url,
+                         const HttpConditional& cond, const HttpProgress& progress, Sink* sink) {
+  ASSAY_RETURN_IF_ERROR(EnsureCurlInitialized());
+  std::string scheme = SchemeOf(url);
+  if (scheme.empty()) return Status::InvalidArgument("GET " + url + ": URL without a scheme");
+  if (scheme != "http" && scheme != "https" && scheme != "file") {
+    return Status::InvalidArgument("GET " + url + ": unsupported scheme '" + scheme + "'");
+  }
+  if (url.find('\0') != std::string::npos || url.find_first_of("\r\n") != std::string::npos) {
+    return Status::InvalidArgument("GET: URL contains control characters");
+  }
+  const bool is_file = scheme == "file";
+  const int max_attempts = std::max(opt.max_attempts, 1);
+  std::string last_error;
+  for (int attempt = 1;; ++attempt) {
+    ASSAY_RETURN_IF_ERROR(sink->Begin());
+    AttemptState st;
+    st.is_file = is_file;
+    st.sink = sink;
+    st.progress = &progress;
+    Outcome o = PerformOnce(opt, url, is_file, cond, &st);
+    if (!o.fatal.ok()) {
+      (void)sink->Finish(false);
+      return o.fatal;
+    }
+    bool retry = false;
+    if (!o.transport_error.empty()) {
+      last_error = o.transport_error;
+      retry = true;
+    } else if (IsRetryableHttpStatus(o.status, opt.extra_retry_statuses)) {
+      last_error = "HTTP " + std::to_string(o.status);
+      retry = true;
+    }
+    if (!retry) {
+      bool ok = IsSuccess(o.status);
+      ASSAY_RETURN_IF_ERROR(sink->Finish(ok));
+      HttpResponse r;
+      r.status = o.status;
+      r.etag = std::move(st.etag);
+      r.last_modified = std::move(st.last_modified);
+      r.content_type = std::move(st.content_type);
+      r.body_bytes = ok ? st.body_bytes : 0;
+      r.attempts = attempt;
+      return r;
+    }
+    if (attempt >= max_attempts) {
+      (void)sink->Finish(false);
+      return Status::Unavailable("GET " + url + ": " + last_error + " (after " +
+                                 std::to_string(attempt) + " attempts)");
+    }
+    std::this_thread::sleep_for(BackoffDelay(opt, attempt, st.retry_after_seconds));
+  }
+}
+
+}  // namespace
+
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {}
+
+Result<HttpResponse> HttpClient::GetToFile(const std::string& url, const fs::path& dest,
+                                           const HttpConditional& conditional,
+                                           const HttpProgress& progress) const {
+  if (dest.empty()) return Status::InvalidArgument("GET " + url + ": empty destination path");
+  FileSink sink(dest);
+  return Run(options_, url, conditional, progress, &sink);
+}
+
+Result<HttpResponse> HttpClient::Get(const std::string& url, const HttpConditional& conditional,
+                                     const HttpProgress& progress) const {
+  std::string body;
+  StringSink sink(&body, options_.max_string_bytes);
+  ASSAY_ASSIGN_OR_RETURN(HttpResponse r, Run(options_, url, conditional, progress, &sink));
+  r.body = std::move(body);
+  return r;
+}
+
+std::string UrlEncodeComponent(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (IsAlnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+      out.push_back(ch);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+bool IsRetryableHttpStatus(long status, const std::vector<int>& extra) {
+  if (status == 408 || status == 429 || (status >= 500 && status <= 599)) return true;
+  return std::find(extra.begin(), extra.end(), status) != extra.end();
+}
+
+}  // namespace assay::base
