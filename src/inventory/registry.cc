@@ -2,13 +2,18 @@
 // Copyright The assay Authors
 #include <array>
 
+#include "inventory/apk.h"
+#include "inventory/dpkg.h"
 #include "inventory/parser.h"
 
 namespace assay::inventory {
 namespace {
 
-// One line per parser. Each parser's header is included above as it lands.
-constexpr std::array<ParserEntry, 0> kParsers = {};
+// One line per parser.
+constexpr std::array kParsers = {
+    ParserEntry{kDpkgStatusType, &ParseDpkgStatus, kDpkgStatusParserVersion},
+    ParserEntry{kApkInstalledType, &ParseApkInstalled, kApkInstalledParserVersion},
+};
 
 }  // namespace
 
