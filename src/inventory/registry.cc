@@ -5,6 +5,7 @@
 #include "inventory/apk.h"
 #include "inventory/dpkg.h"
 #include "inventory/parser.h"
+#include "inventory/rpm.h"
 
 namespace assay::inventory {
 namespace {
@@ -13,6 +14,10 @@ namespace {
 constexpr std::array kParsers = {
     ParserEntry{kDpkgStatusType, &ParseDpkgStatus, kDpkgStatusParserVersion},
     ParserEntry{kApkInstalledType, &ParseApkInstalled, kApkInstalledParserVersion},
+    ParserEntry{kRpmdbSqliteType, &ParseRpmdbSqlite, kRpmdbSqliteParserVersion},
+    ParserEntry{kRpmdbBdbType, &ParseRpmdbBdb, kRpmdbBdbParserVersion},
+    ParserEntry{kRpmdbNdbType, &ParseRpmdbNdb, kRpmdbNdbParserVersion},
+    ParserEntry{kRpmFileType, &ParseRpmFile, kRpmFileParserVersion},
 };
 
 }  // namespace
