@@ -182,6 +182,12 @@ TEST(OsvRangeConformance, ScalibrNpmCases) {
     auto adv = model::ParseOsv(j["osv"].dump());
     ASSERT_TRUE(adv.ok()) << "line " << row.line << ": " << adv.status().ToString();
     std::string version = j["version"];
+    if (version.empty()) {
+      // The peer reports a package of unknown version as affected by everything; assay's matcher
+      // reports it as unmatched with a warning instead (a version-less guess is not a finding).
+      table.Add("npm, empty version: skipped", true);
+      continue;
+    }
     bool affected = false;
     bool error = false;
     for (const auto& af : adv->affected) {
