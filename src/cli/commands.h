@@ -13,5 +13,6 @@ namespace assay::cli {
 void AddVercmp(CLI::App& app, int* exit_code);
 void AddCvss(CLI::App& app, int* exit_code);
 void AddDb(CLI::App& app, int* exit_code);
+void AddSbom(CLI::App& app, int* exit_code);
 
 }  // namespace assay::cli

@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   using AddFn = void (*)(CLI::App&, int*);
-  for (AddFn add : {&assay::cli::AddVercmp, &assay::cli::AddCvss, &assay::cli::AddDb}) {
+  for (AddFn add : {&assay::cli::AddVercmp, &assay::cli::AddCvss, &assay::cli::AddDb,
+                    &assay::cli::AddSbom}) {
     add(app, &exit_code);
   }
   try {

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The assay Authors
+//
+// `assay sbom`: collect an inventory from a directory or a lockfile and print it. The work is in
+// the inventory library (fs.h, collector.h, inventory_json.h); this file parses flags, reads the
+// lockfile the user named and prints.
+#include "cli/sbom_cmd.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/file.h"
+#include "base/status.h"
+#include "cli/commands.h"
+#include "inventory/collector.h"
+#include "inventory/fs.h"
+#include "inventory/inventory_json.h"
+#include "inventory/parser.h"
+
+namespace assay::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+constexpr std::array kFormats = {
+    SbomFormat{"json", "assay's inventory JSON (os, packages, warnings, collectors)",
+               &inventory::InventoryToJsonText},
+};
+
+const SbomFormat* FindFormat(std::string_view name) {
+  for (const auto& f : kFormats) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+// Reads the file the user named: a plain read-only open (a pipe such as <(...) works), capped
+// at the inventory read limit.
+base::Result<std::string> ReadUserFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    int err = errno;
+    if (err == ENOENT) return base::Status::NotFound(path + ": no such file");
+    return base::Status::IOError(path + ": " + std::strerror(err));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return base::Status::InvalidArgument(path + ": is a directory");
+  }
+  std::string out;
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      return base::Status::IOError(path + ": " + std::strerror(err));
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<size_t>(n) > inventory::kDefaultMaxReadBytes) {
+      ::close(fd);
+      return base::Status::InvalidArgument(path + ": larger than the read limit of " +
+                                           std::to_string(inventory::kDefaultMaxReadBytes) +
+                                           " bytes");
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+base::Result<model::Inventory> FromLockfile(const std::string& spec) {
+  size_t colon = spec.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size()) {
+    return base::Status::InvalidArgument("--lockfile expects TYPE:FILE (types: " +
+                                         inventory::KnownLockfileTypes() + "), got '" + spec + "'");
+  }
+  std::string type = spec.substr(0, colon);
+  std::string file = spec.substr(colon + 1);
+  // An unknown type is reported before the file is touched.
+  if (inventory::FindParser(type) == nullptr) {
+    return inventory::CollectLockfile(type, "", file).status();
+  }
+  ASSAY_ASSIGN_OR_RETURN(std::string bytes, ReadUserFile(file));
+  return inventory::CollectLockfile(type, bytes, file);
+}
+
+base::Result<model::Inventory> FromDirectory(const std::string& path) {
+  ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<inventory::Fs> fs, inventory::OpenDirFs(path));
+  return inventory::CollectInventory(*fs, inventory::CollectOptions{});
+}
+
+SbomOutcome Fail(int code, std::string message) {
+  SbomOutcome out;
+  out.exit_code = code;
+  out.error = std::move(message);
+  return out;
+}
+
+}  // namespace
+
+std::span<const SbomFormat> SbomFormats() { return kFormats; }
+
+SbomOutcome RunSbom(const SbomOptions& options) {
+  const SbomFormat* format = FindFormat(options.format);
+  if (format == nullptr) {
+    std::string known;
+    for (const auto& f : kFormats) known += (known.empty() ? "" : ", ") + std::string(f.name);
+    return Fail(kExitUsage, "unknown format '" + options.format + "' (known: " + known + ")");
+  }
+  if (options.path.empty() == options.lockfile.empty()) {
+    return Fail(kExitUsage, "give either a PATH to collect from or --lockfile TYPE:FILE");
+  }
+
+  base::Result<model::Inventory> inv =
+      options.lockfile.empty() ? FromDirectory(options.path) : FromLockfile(options.lockfile);
+  if (!inv.ok()) {
+    // Everything that stops a collection here is about the input the user named: a missing or
+    // unreadable PATH, an unknown TYPE, a FILE that is not of that type.
+    return Fail(kExitUsage, inv.status().message());
+  }
+
+  std::string document = format->render(*inv);
+  SbomOutcome out;
+  if (options.output.empty()) {
+    out.document = std::move(document);
+    return out;
+  }
+  base::Status written = base::WriteFileAtomic(options.output, document);
+  if (!written.ok()) return Fail(kExitFailed, written.message());
+  return out;
+}
+
+void AddSbom(CLI::App& app, int* exit_code) {
+  auto opts = std::make_shared<SbomOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "sbom", "List the packages of a root filesystem directory, or of one lockfile");
+  cmd->add_option("path", opts->path, "Root filesystem directory to collect from (read-only)");
+  cmd->add_option("--lockfile", opts->lockfile,
+                  "TYPE:FILE: parse one file with a registered parser instead (types: " +
+                      inventory::KnownLockfileTypes() + ")");
+  std::vector<std::string> names;
+  std::string help = "Output format:";
+  for (const auto& f : kFormats) {
+    names.emplace_back(f.name);
+    help += " " + std::string(f.name) + " (" + std::string(f.description) + ")";
+  }
+  cmd->add_option("--format", opts->format, help)->check(CLI::IsMember(names));
+  cmd->add_option("-o,--output", opts->output, "Write the document to FILE instead of stdout");
+  cmd->callback([opts, exit_code] {
+    SbomOutcome out = RunSbom(*opts);
+    *exit_code = out.exit_code;
+    if (out.exit_code != kExitOk) {
+      std::fprintf(stderr, "assay sbom: %s\n", out.error.c_str());
+      return;
+    }
+    std::fwrite(out.document.data(), 1, out.document.size(), stdout);
+    std::fflush(stdout);
+  });
+}
+
+}  // namespace assay::cli

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The assay Authors
+//
+// The logic behind `assay sbom`, apart from argument parsing so it can be tested:
+//
+//   assay sbom PATH [--format json] [--output FILE]        collect from a root filesystem tree
+//   assay sbom --lockfile TYPE:FILE [--format ...] [...]   run one registered parser over FILE
+//
+// Both print the same document (inventory_json.h for "json"); packages are sorted by
+// ecosystem, name, version and path so the output is stable.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "model/inventory.h"
+
+namespace assay::cli {
+
+struct SbomOptions {
+  std::string path;      // directory to collect from; exclusive with `lockfile`
+  std::string lockfile;  // "TYPE:FILE", TYPE a parser name from inventory/parser.h
+  std::string format = "json";
+  std::string output;  // file to write (atomically); empty writes to stdout
+};
+
+// One output format. The list is the one place to add another (CycloneDX, SPDX, ...).
+struct SbomFormat {
+  std::string_view name;         // the --format value
+  std::string_view description;  // for --help
+  std::string (*render)(const model::Inventory& inventory);
+};
+std::span<const SbomFormat> SbomFormats();
+
+struct SbomOutcome {
+  int exit_code = 0;     // 0 ok, 1 the output could not be written, 2 bad arguments or input
+  std::string document;  // the rendered document when exit_code is 0 and no --output was given
+  std::string error;     // a one-line message for stderr otherwise ("assay sbom: " not included)
+};
+
+// Validates the options, builds the inventory, renders it, and writes it to options.output when
+// one is given. Never prints. Thread-compatible (reads the filesystem only through the
+// inventory library, writes only options.output).
+SbomOutcome RunSbom(const SbomOptions& options);
+
+}  // namespace assay::cli

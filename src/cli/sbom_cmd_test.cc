@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The assay Authors
+#include "cli/sbom_cmd.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/file.h"
+
+namespace assay::cli {
+namespace {
+
+namespace stdfs = std::filesystem;
+using nlohmann::json;
+
+constexpr std::string_view kStatus = R"(Package: zlib1g
+Status: install ok installed
+Architecture: amd64
+Source: zlib
+Version: 1:1.2.13.dfsg-1
+
+Package: adduser
+Status: install ok installed
+Architecture: all
+Version: 3.134
+)";
+
+SbomOptions Opts(std::string path, std::string lockfile, std::string format = "json",
+                 std::string output = "") {
+  SbomOptions o;
+  o.path = std::move(path);
+  o.lockfile = std::move(lockfile);
+  o.format = std::move(format);
+  o.output = std::move(output);
+  return o;
+}
+
+class SbomCmdTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto tmp = base::TempDir::Create("assay-sbom-test");
+    ASSERT_TRUE(tmp.ok()) << tmp.status().ToString();
+    tmp_.emplace(std::move(tmp).value());
+  }
+  stdfs::path Write(const std::string& rel, std::string_view text) {
+    stdfs::path p = tmp_->path() / rel;
+    stdfs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+  std::optional<base::TempDir> tmp_;
+};
+
+TEST_F(SbomCmdTest, LockfileDpkgStatus) {
+  stdfs::path status = Write("status", kStatus);
+  SbomOutcome out = RunSbom(Opts("", "dpkg-status:" + status.string()));
+  ASSERT_EQ(out.exit_code, 0) << out.error;
+  json doc = json::parse(out.document);
+  EXPECT_EQ(doc["os"]["id"], "");
+  EXPECT_EQ(doc["os"]["ecosystem"], "");
+  ASSERT_EQ(doc["packages"].size(), 2u);
+  // Sorted by name within the ecosystem, whatever the file order.
+  EXPECT_EQ(doc["packages"][0]["name"], "adduser");
+  EXPECT_EQ(doc["packages"][1]["name"], "zlib1g");
+  EXPECT_EQ(doc["packages"][1]["version"], "1:1.2.13.dfsg-1");
+  EXPECT_EQ(doc["packages"][1]["sourceName"], "zlib");
+  EXPECT_EQ(doc["packages"][1]["ecosystem"], "Debian");
+  EXPECT_EQ(doc["packages"][1]["path"], status.string());
+  EXPECT_EQ(doc["warnings"], json::array());
+  EXPECT_EQ(doc["collectors"], json::array({"dpkg-status@1"}));
+}
+
+TEST_F(SbomCmdTest, OutputFile) {
+  stdfs::path status = Write("status", kStatus);
+  stdfs::path dest = tmp_->path() / "sbom.json";
+  SbomOutcome out = RunSbom(Opts("", "dpkg-status:" + status.string(), "json", dest));
+  ASSERT_EQ(out.exit_code, 0) << out.error;
+  EXPECT_TRUE(out.document.empty());
+  auto written = base::ReadFile(dest);
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ(json::parse(*written)["packages"].size(), 2u);
+
+  SbomOutcome bad =
+      RunSbom(Opts("", "dpkg-status:" + status.string(), "json", tmp_->path() / "no/dir/x"));
+  EXPECT_EQ(bad.exit_code, 1);
+}
+
+TEST_F(SbomCmdTest, Directory) {
+  Write("root/etc/os-release", "ID=debian\nVERSION_ID=12\nVERSION_CODENAME=bookworm\n");
+  Write("root/var/lib/dpkg/status", kStatus);
+  SbomOutcome out = RunSbom(Opts((tmp_->path() / "root").string(), ""));
+  ASSERT_EQ(out.exit_code, 0) << out.error;
+  json doc = json::parse(out.document);
+  EXPECT_EQ(doc["os"]["ecosystem"], "Debian:12");
+  ASSERT_EQ(doc["packages"].size(), 2u);
+  EXPECT_EQ(doc["packages"][0]["ecosystem"], "Debian:12");
+  EXPECT_EQ(doc["packages"][0]["path"], "var/lib/dpkg/status");
+}
+
+TEST_F(SbomCmdTest, Errors) {
+  stdfs::path status = Write("status", kStatus);
+  stdfs::path file = Write("plain", "x");
+  struct Case {
+    std::string name;
+    SbomOptions options;
+    int exit_code;
+    std::string error_prefix;
+  };
+  const std::vector<Case> cases = {
+      {"nothing", Opts("", ""), 2, "give either a PATH"},
+      {"both", Opts("/", "dpkg-status:" + status.string()), 2, "give either a PATH"},
+      {"unknown type", Opts("", "yarn-lock:" + status.string()), 2,
+       "unknown lockfile type 'yarn-lock' (known: dpkg-status, apk-installed"},
+      {"no colon", Opts("", status.string()), 2, "--lockfile expects TYPE:FILE"},
+      {"missing lockfile", Opts("", "dpkg-status:" + (tmp_->path() / "nope").string()), 2,
+       (tmp_->path() / "nope").string() + ": no such file"},
+      {"lockfile is a directory", Opts("", "dpkg-status:" + tmp_->path().string()), 2,
+       tmp_->path().string() + ": is a directory"},
+      {"wrong type of file", Opts("", "apk-installed:" + file.string()), 2, file.string() + ": "},
+      {"missing PATH", Opts((tmp_->path() / "absent").string(), ""), 2,
+       (tmp_->path() / "absent").string() + ": no such directory"},
+      {"PATH is a file", Opts(file.string(), ""), 2, file.string() + ": not a directory"},
+      {"unknown format", Opts("/", "", "cyclonedx"), 2, "unknown format 'cyclonedx' (known: json)"},
+  };
+  for (const Case& tc : cases) {
+    SCOPED_TRACE(tc.name);
+    SbomOutcome out = RunSbom(tc.options);
+    EXPECT_EQ(out.exit_code, tc.exit_code);
+    EXPECT_EQ(out.error.rfind(tc.error_prefix, 0), 0u) << out.error;
+    EXPECT_TRUE(out.document.empty());
+  }
+}
+
+TEST(SbomFormatsTest, JsonIsRegistered) {
+  ASSERT_FALSE(SbomFormats().empty());
+  EXPECT_EQ(SbomFormats()[0].name, "json");
+}
+
+}  // namespace
+}  // namespace assay::cli

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The assay Authors
+//
+// Collectors: the code that decides which files of a resource matter, reads them through an Fs
+// and hands their bytes to the parsers (parser.h). A collector never parses a format itself and
+// never writes: it finds files, reads them, and turns parser output into inventory entries.
+//
+// Problems are reported, not fatal: a parser warning becomes an InventoryWarning with its
+// location, a file that exists but cannot be read (permissions, a FIFO, over the size cap) or
+// does not parse at all becomes a warning naming the file, and a database that is simply not
+// there is silent (a Debian tree has no rpmdb). So a collection of a readable directory always
+// yields an inventory; its warnings say what was missed.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "inventory/fs.h"
+#include "model/inventory.h"
+
+namespace assay::inventory {
+
+// One kind of package database. Implementations are stateless and thread-safe: Collect may run
+// concurrently on different trees.
+class Collector {
+ public:
+  virtual ~Collector() = default;
+
+  // Stable name, as listed in Collectors() and written into Inventory::collectors: "dpkg".
+  virtual std::string_view Name() const = 0;
+
+  // The collector's own revision plus the versions of the parsers it runs. Both only ever
+  // increase, so bumping either changes this number, and a stored "<name>@<version>" that
+  // differs tells an assessment to collect again.
+  virtual int Version() const = 0;
+
+  // Appends the packages and warnings found in `fs` to `out` (never touches out.os or
+  // out.collectors). `os` is what CollectInventory detected; collectors use its ecosystem for
+  // their packages when it belongs to their package manager. A non-OK Status means the
+  // collector itself failed (a bug or a broken Fs), not that the tree was odd; CollectInventory
+  // turns it into a warning and goes on.
+  virtual base::Status Collect(const Fs& fs, const model::OsInfo& os,
+                               model::Inventory& out) const = 0;
+};
+
+using CollectorFactory = std::unique_ptr<Collector> (*)();
+
+struct CollectorEntry {
+  std::string_view name;
+  CollectorFactory make;
+};
+
+// The one list of collectors, in the order CollectInventory runs them.
+std::span<const CollectorEntry> Collectors();
+
+// The collector registered under `name`, or nullptr.
+const CollectorEntry* FindCollector(std::string_view name);
+
+// The OS package collectors (os_collectors.cc).
+//  dpkg  var/lib/dpkg/status, and every file of var/lib/dpkg/status.d/ (distroless) except
+//        *.md5sums, in name order.
+//  apk   lib/apk/db/installed.
+//  rpm   var/lib/rpm/ then usr/lib/sysimage/rpm/: in each, the first database present and usable
+//        of rpmdb.sqlite, Packages.db (ndb) and Packages (Berkeley DB), newest format first. A
+//        database whose bytes equal one already read (var/lib/rpm a symlink to the sysimage
+//        directory, as on Fedora and openSUSE) is read once.
+std::unique_ptr<Collector> MakeDpkgCollector();
+std::unique_ptr<Collector> MakeApkCollector();
+std::unique_ptr<Collector> MakeRpmCollector();
+
+// The operating system of the tree, from the first of these that is present and parses:
+//  - etc/os-release, else usr/lib/os-release (os-release(5)): id, version_id, codename
+//    (VERSION_CODENAME, else UBUNTU_CODENAME), pretty_name, ecosystem = OsvEcosystem;
+//  - etc/lsb-release (DISTRIB_ID, DISTRIB_RELEASE, DISTRIB_CODENAME, DISTRIB_DESCRIPTION);
+//  - etc/debian_version holding a release number ("8.7" -> id "debian", version_id "8.7",
+//    ecosystem "Debian:8"); a "codename/sid" value is not trusted (Ubuntu ships those too);
+//  - etc/alpine-release ("3.4.0" -> id "alpine", ecosystem "Alpine:v3.4").
+// The fallbacks add a warning saying what was inferred from which file. With none of them the
+// OsInfo stays empty and a warning "unknown operating system: ..." is added; an os-release whose
+// distribution has no OSV ecosystem (fedora, centos, ...) keeps its fields and adds a warning.
+//
+// ubuntu_pro is set for Ubuntu when an enabled apt source in etc/apt/sources.list or
+// etc/apt/sources.list.d/ (*.list one-line entries and *.sources deb822 stanzas, as the Ubuntu
+// Pro client writes ubuntu-esm-infra / ubuntu-esm-apps) points at esm.ubuntu.com. Commented-out
+// entries and deb822 stanzas with "Enabled: no" do not count.
+model::OsInfo DetectOs(const Fs& fs, std::vector<model::InventoryWarning>& warnings);
+
+struct CollectOptions {
+  // Names of the collectors to run (each must be registered); empty runs all of them.
+  std::vector<std::string> collectors;
+};
+
+// Detects the OS, runs the collectors in registry order, records "<name>@<version>" of each in
+// Inventory::collectors and sorts the packages (SortPackages). Fails only when the root of `fs`
+// is not a readable directory or `options` names an unknown collector (InvalidArgument listing
+// the known ones); everything else is a warning. Thread-safe.
+base::Result<model::Inventory> CollectInventory(const Fs& fs, const CollectOptions& options);
+
+// Runs the parser registered under `type` (parser.h: "dpkg-status", "apk-installed", ...) over
+// one file's bytes: `path` is how the file is named in packages and warnings. The OS stays
+// empty, Inventory::collectors gets "<type>@<parser version>", packages are sorted. NotFound
+// naming the known types when `type` is not registered; the parser's error (with `path` as
+// context) when the file is not of that type at all.
+base::Result<model::Inventory> CollectLockfile(std::string_view type, std::string_view bytes,
+                                               std::string path);
+
+// The registered parser types, comma-separated, for messages: "dpkg-status, apk-installed, ...".
+std::string KnownLockfileTypes();
+
+// Sorts by ecosystem, name, version, path, then the remaining fields, so the same tree always
+// yields the same list.
+void SortPackages(std::vector<model::Package>& packages);
+
+}  // namespace assay::inventory
