@@ -57,6 +57,47 @@ struct AdvisoryDb::Impl {
   RawCodec codec;
 };
 
+namespace {
+
+base::Result<std::optional<KevEntry>> QueryKev(Conn& conn, std::string_view cve) {
+  ASSAY_ASSIGN_OR_RETURN(Stmt st, conn.Prepare("SELECT cve, vendor, product, name, date_added, "
+                                               "due_date, ransomware_use FROM kev WHERE cve = ?1"));
+  st.Bind(1, cve);
+  ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<KevEntry>();
+  return std::optional<KevEntry>(KevEntry{std::string(st.Text(0)), std::string(st.Text(1)),
+                                          std::string(st.Text(2)), std::string(st.Text(3)),
+                                          std::string(st.Text(4)), std::string(st.Text(5)),
+                                          std::string(st.Text(6))});
+}
+
+base::Result<std::optional<NvdCvss>> QueryNvd(Conn& conn, std::string_view cve) {
+  ASSAY_ASSIGN_OR_RETURN(Stmt st, conn.Prepare("SELECT cve, v3_vector, v3_score, v2_vector, "
+                                               "v2_score FROM nvd_cvss WHERE cve = ?1"));
+  st.Bind(1, cve);
+  ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<NvdCvss>();
+  NvdCvss c;
+  c.cve = st.Text(0);
+  c.v3_vector = st.Text(1);
+  if (!st.IsNull(2)) c.v3_score = st.Double(2);
+  c.v2_vector = st.Text(3);
+  if (!st.IsNull(4)) c.v2_score = st.Double(4);
+  return std::optional<NvdCvss>(std::move(c));
+}
+
+}  // namespace
+
+base::Result<std::optional<KevEntry>> AdvisoryDb::Kev(std::string_view cve) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return QueryKev(impl_->conn, cve);
+}
+
+base::Result<std::optional<NvdCvss>> AdvisoryDb::Nvd(std::string_view cve) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return QueryNvd(impl_->conn, cve);
+}
+
 base::Result<fs::path> DefaultDbPath(bool create_dir) {
   fs::path p;
   if (const char* env = std::getenv("ASSAY_DB"); env && *env) {
@@ -280,34 +321,11 @@ base::Result<StoredAdvisory> AdvisoryDb::Get(std::string_view id_or_alias) const
   add_cve(out.advisory.id);
   for (const auto& a : out.advisory.aliases) add_cve(a);
   for (const auto& r : out.advisory.related) add_cve(r);
-  ASSAY_ASSIGN_OR_RETURN(Stmt kev, impl_->conn.Prepare(
-                                       "SELECT cve, vendor, product, name, date_added, due_date, "
-                                       "ransomware_use FROM kev WHERE cve = ?1"));
-  ASSAY_ASSIGN_OR_RETURN(Stmt nvd, impl_->conn.Prepare(
-                                       "SELECT cve, v3_vector, v3_score, v2_vector, v2_score "
-                                       "FROM nvd_cvss WHERE cve = ?1"));
   for (const std::string& cve : out.cves) {
-    kev.Reset();
-    kev.Bind(1, cve);
-    ASSAY_ASSIGN_OR_RETURN(bool k, kev.Step());
-    if (k) {
-      out.kev.push_back({std::string(kev.Text(0)), std::string(kev.Text(1)),
-                         std::string(kev.Text(2)), std::string(kev.Text(3)),
-                         std::string(kev.Text(4)), std::string(kev.Text(5)),
-                         std::string(kev.Text(6))});
-    }
-    nvd.Reset();
-    nvd.Bind(1, cve);
-    ASSAY_ASSIGN_OR_RETURN(bool n, nvd.Step());
-    if (n) {
-      NvdCvss c;
-      c.cve = nvd.Text(0);
-      c.v3_vector = nvd.Text(1);
-      if (!nvd.IsNull(2)) c.v3_score = nvd.Double(2);
-      c.v2_vector = nvd.Text(3);
-      if (!nvd.IsNull(4)) c.v2_score = nvd.Double(4);
-      out.nvd.push_back(std::move(c));
-    }
+    ASSAY_ASSIGN_OR_RETURN(std::optional<KevEntry> k, QueryKev(impl_->conn, cve));
+    if (k) out.kev.push_back(std::move(*k));
+    ASSAY_ASSIGN_OR_RETURN(std::optional<NvdCvss> n, QueryNvd(impl_->conn, cve));
+    if (n) out.nvd.push_back(std::move(*n));
   }
   return out;
 }

@@ -151,6 +151,10 @@ class AdvisoryDb {
   // the copy with the newest `modified` is returned.
   base::Result<StoredAdvisory> Get(std::string_view id_or_alias) const;
 
+  // CISA KEV membership and NVD CVSS of one CVE id; nullopt when the DB has none.
+  base::Result<std::optional<KevEntry>> Kev(std::string_view cve) const;
+  base::Result<std::optional<NvdCvss>> Nvd(std::string_view cve) const;
+
   // Ids of the advisories that list `alias` in `aliases` (not `related`), sorted.
   base::Result<std::vector<std::string>> IdsWithAlias(std::string_view alias) const;
   // Ids of the advisories that list `id` in `related`, sorted.

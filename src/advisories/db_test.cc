@@ -289,6 +289,17 @@ TEST_F(DbTest, EnrichmentReachesGetAndDetailJson) {
   EXPECT_EQ(a->kev[0].product, "requests");
   ASSERT_EQ(a->nvd.size(), 1u);
   EXPECT_EQ(a->nvd[0].v3_score, 7.5);
+  auto kev = db->Kev("CVE-2020-3");
+  ASSERT_TRUE(kev.ok());
+  ASSERT_TRUE(kev->has_value());
+  EXPECT_EQ((*kev)->date_added, "2025-01-01");
+  auto none = db->Kev("CVE-1999-0001");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  auto nvd = db->Nvd("CVE-2020-3");
+  ASSERT_TRUE(nvd.ok());
+  ASSERT_TRUE(nvd->has_value());
+  EXPECT_EQ((*nvd)->v3_score, 7.5);
 
   auto j = AdvisoryDetailJson(*a);
   EXPECT_EQ(j["advisory"]["id"], "PYSEC-3");
