@@ -24,7 +24,7 @@ function(assay_module name)
       ASSAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     gtest_discover_tests(assay_${name}_test
       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-      PROPERTIES LABELS "unit;${name}"
+      PROPERTIES LABELS unit
       DISCOVERY_TIMEOUT 60)
   endif()
   # *_itest.cc: tests that start real components or read the whole shared data set; labelled
@@ -37,7 +37,7 @@ function(assay_module name)
       ASSAY_SOURCE_DIR="${PROJECT_SOURCE_DIR}" ASSAY_BINARY_DIR="${PROJECT_BINARY_DIR}")
     gtest_discover_tests(assay_${name}_itest
       WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-      PROPERTIES LABELS "integration;${name}"
+      PROPERTIES LABELS integration
       DISCOVERY_TIMEOUT 60)
   endif()
   foreach(fz ${fuzzers})
