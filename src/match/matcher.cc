@@ -203,6 +203,18 @@ void KeepLowestFix(std::string& current, const std::string& candidate,
   if (c.ok() && *c < 0) current = candidate;
 }
 
+// Errata that fix bugs or add features rather than vulnerabilities (AlmaLinux ALBA/ALEA, Red Hat
+// RHBA/RHEA, Rocky RLBA/RLEA): distributions publish them in the same feeds, but a scanner that
+// reported them would flood users with non-security "findings".
+bool IsNonSecurityErratum(std::string_view id) {
+  static constexpr std::string_view kPrefixes[] = {"ALBA-", "ALEA-", "RHBA-", "RHEA-", "RLBA-",
+                                                   "RLEA-"};
+  for (std::string_view p : kPrefixes) {
+    if (StartsWith(id, p)) return true;
+  }
+  return false;
+}
+
 std::string Describe(const model::Package& pkg, const Plan& p) {
   std::string s = "package " + pkg.name + " " + (pkg.version.empty() ? "\"\"" : pkg.version);
   bool other_name = p.os && !p.names.empty() && p.names.front() != pkg.name;
@@ -293,7 +305,7 @@ std::vector<PackageMatch> MatchPackage(const model::Package& pkg, const model::O
 
   std::map<std::string, Acc> by_id;
   for (const AffectedEntry& e : entries) {
-    if (e.is_withdrawn()) continue;
+    if (e.is_withdrawn() || IsNonSecurityErratum(e.advisory_id)) continue;
     if (!p.AcceptsEcosystem(e.ecosystem) || !p.AcceptsName(e.name)) continue;
     auto verdict = versions::EvaluateAffected(e.affected, p.version, *p.scheme);
     if (!verdict.ok()) {
