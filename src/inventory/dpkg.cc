@@ -199,11 +199,22 @@ base::Result<Parsed> ParseDpkgStatus(const ParseInput& input) {
       }
       *slot = &f;
     }
-    if (package == nullptr || package->value.empty()) {
+    std::string name;
+    if (package != nullptr && !package->value.empty()) {
+      name = std::string(package->value);
+    } else if (source != nullptr && !base::Trim(source->value).empty() &&
+               base::Trim(source->value)[0] != '(') {
+      // Advisories name source packages, so a stanza that lost its Package field but still
+      // says where it came from can be matched: report it under its source name rather than
+      // lose its findings.
+      std::string_view v = base::Trim(source->value);
+      name = std::string(v.substr(0, v.find_first_of(" \t")));
+      warnings.Add(st.line, "stanza without a Package field; reported under its Source name " +
+                                name);
+    } else {
       warnings.Add(st.line, "stanza without a Package field; skipped");
       continue;
     }
-    std::string name(package->value);
 
     bool installed = missing_status_installed;
     if (status != nullptr) {

@@ -57,12 +57,7 @@ bool ApkWanted(const std::string& rel) { return rel == "lib/apk/db/installed"; }
 
 // Rows expected to fail, with the reason. Each must still fail (so a fix updates this list).
 const std::map<std::string, std::string>& KnownDivergences() {
-  static const std::map<std::string, std::string> known = {
-      {"pkg/lockfile/dpkg-status_test.go:TestParseDpkgStatus_Malformed",
-       "osv-scanner reports a stanza that has no Package: field under its Source: name "
-       "(util-linux 2.36.1-8+deb11u1); dpkg rejects such a stanza and assay skips it with a "
-       "warning"},
-  };
+  static const std::map<std::string, std::string> known = {};
   return known;
 }
 
