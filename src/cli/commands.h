@@ -14,5 +14,6 @@ void AddVercmp(CLI::App& app, int* exit_code);
 void AddCvss(CLI::App& app, int* exit_code);
 void AddDb(CLI::App& app, int* exit_code);
 void AddSbom(CLI::App& app, int* exit_code);
+void AddScan(CLI::App& app, int* exit_code);
 
 }  // namespace assay::cli

@@ -14,11 +14,13 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "advisories/db.h"
 #include "base/file.h"
 #include "base/status.h"
 #include "cli/commands.h"
@@ -26,6 +28,7 @@
 #include "inventory/fs.h"
 #include "inventory/inventory_json.h"
 #include "inventory/parser.h"
+#include "report/render.h"
 
 namespace assay::cli {
 namespace {
@@ -34,9 +37,24 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
+std::string RenderInventoryJson(const model::Inventory& inventory,
+                                const report::ScannedResource& /*subject*/) {
+  return inventory::InventoryToJsonText(inventory);
+}
+
+template <report::RenderFn kRender>
+std::string RenderWithReport(const model::Inventory& inventory,
+                             const report::ScannedResource& subject) {
+  report::RenderOptions opts;
+  opts.tool_version = std::string(advisories::kAssayVersion);
+  return kRender(report::InventoryResult(inventory, subject), opts);
+}
+
 constexpr std::array kFormats = {
     SbomFormat{"json", "assay's inventory JSON (os, packages, warnings, collectors)",
-               &inventory::InventoryToJsonText},
+               &RenderInventoryJson},
+    SbomFormat{"cyclonedx", "CycloneDX 1.5 JSON", &RenderWithReport<&report::RenderCycloneDx>},
+    SbomFormat{"spdx", "SPDX 2.3 JSON", &RenderWithReport<&report::RenderSpdx>},
 };
 
 const SbomFormat* FindFormat(std::string_view name) {
@@ -134,7 +152,17 @@ SbomOutcome RunSbom(const SbomOptions& options) {
     return Fail(kExitUsage, inv.status().message());
   }
 
-  std::string document = format->render(*inv);
+  report::ScannedResource subject;
+  std::string named = options.lockfile.empty()
+                          ? options.path
+                          : options.lockfile.substr(options.lockfile.find(':') + 1);
+  std::error_code ec;
+  std::filesystem::path abs = std::filesystem::absolute(named, ec);
+  subject.path = (ec ? std::filesystem::path(named) : abs).lexically_normal().string();
+  subject.type = options.lockfile.empty() ? "rootfs" : "lockfile";
+  subject.id = subject.type + ":" + subject.path;
+  subject.scanned_at = options.now.empty() ? report::NowRfc3339() : options.now;
+  std::string document = format->render(*inv, subject);
   SbomOutcome out;
   if (options.output.empty()) {
     out.document = std::move(document);

@@ -3,11 +3,12 @@
 //
 // The logic behind `assay sbom`, apart from argument parsing so it can be tested:
 //
-//   assay sbom PATH [--format json] [--output FILE]        collect from a root filesystem tree
+//   assay sbom PATH [--format json|cyclonedx|spdx] [--output FILE]   collect from a root tree
 //   assay sbom --lockfile TYPE:FILE [--format ...] [...]   run one registered parser over FILE
 //
-// Both print the same document (inventory_json.h for "json"); packages are sorted by
-// ecosystem, name, version and path so the output is stable.
+// Both print the same document (inventory_json.h for "json", CycloneDX 1.5 or SPDX 2.3 JSON
+// through the report library); packages are sorted by ecosystem, name, version and path so the
+// output is stable.
 #pragma once
 
 #include <span>
@@ -15,6 +16,7 @@
 #include <string_view>
 
 #include "model/inventory.h"
+#include "report/scan_result.h"
 
 namespace assay::cli {
 
@@ -23,13 +25,16 @@ struct SbomOptions {
   std::string lockfile;  // "TYPE:FILE", TYPE a parser name from inventory/parser.h
   std::string format = "json";
   std::string output;  // file to write (atomically); empty writes to stdout
+  std::string now;     // RFC 3339 document timestamp; empty: the clock (tests pin it)
 };
 
-// One output format. The list is the one place to add another (CycloneDX, SPDX, ...).
+// One output format. The list is the one place to add another. `subject` says what was
+// collected (type "rootfs" or "lockfile", id, absolute path, time) for the formats that name it
+// (CycloneDX metadata, SPDX document); cyclonedx and spdx are report/render.h's renderers.
 struct SbomFormat {
   std::string_view name;         // the --format value
   std::string_view description;  // for --help
-  std::string (*render)(const model::Inventory& inventory);
+  std::string (*render)(const model::Inventory& inventory, const report::ScannedResource& subject);
 };
 std::span<const SbomFormat> SbomFormats();
 

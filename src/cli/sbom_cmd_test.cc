@@ -126,7 +126,8 @@ TEST_F(SbomCmdTest, Errors) {
       {"missing PATH", Opts((tmp_->path() / "absent").string(), ""), 2,
        (tmp_->path() / "absent").string() + ": no such directory"},
       {"PATH is a file", Opts(file.string(), ""), 2, file.string() + ": not a directory"},
-      {"unknown format", Opts("/", "", "cyclonedx"), 2, "unknown format 'cyclonedx' (known: json)"},
+      {"unknown format", Opts("/", "", "xml"), 2,
+       "unknown format 'xml' (known: json, cyclonedx, spdx)"},
   };
   for (const Case& tc : cases) {
     SCOPED_TRACE(tc.name);
@@ -135,6 +136,43 @@ TEST_F(SbomCmdTest, Errors) {
     EXPECT_EQ(out.error.rfind(tc.error_prefix, 0), 0u) << out.error;
     EXPECT_TRUE(out.document.empty());
   }
+}
+
+TEST_F(SbomCmdTest, CycloneDxAndSpdx) {
+  Write("root/etc/os-release", "ID=debian\nVERSION_ID=12\nVERSION_CODENAME=bookworm\n");
+  Write("root/var/lib/dpkg/status", kStatus);
+  SbomOptions cdx_opts = Opts((tmp_->path() / "root").string(), "", "cyclonedx");
+  cdx_opts.now = "2024-05-01T12:00:00Z";
+  SbomOutcome cdx = RunSbom(cdx_opts);
+  ASSERT_EQ(cdx.exit_code, 0) << cdx.error;
+  json bom = json::parse(cdx.document);
+  EXPECT_EQ(bom["bomFormat"], "CycloneDX");
+  EXPECT_EQ(bom["specVersion"], "1.5");
+  EXPECT_EQ(bom["metadata"]["timestamp"], "2024-05-01T12:00:00Z");
+  EXPECT_EQ(bom["metadata"]["component"]["type"], "container");
+  EXPECT_EQ(bom["metadata"]["component"]["name"], (tmp_->path() / "root").string());
+  ASSERT_EQ(bom["components"].size(), 3u);
+  EXPECT_EQ(bom["components"][0]["type"], "operating-system");
+  EXPECT_EQ(bom["components"][1]["name"], "adduser");
+  EXPECT_EQ(bom["components"][2]["bom-ref"], bom["components"][2]["purl"]);
+  EXPECT_FALSE(bom.contains("vulnerabilities"));
+
+  SbomOptions spdx_opts = cdx_opts;
+  spdx_opts.format = "spdx";
+  SbomOutcome spdx = RunSbom(spdx_opts);
+  ASSERT_EQ(spdx.exit_code, 0) << spdx.error;
+  json doc = json::parse(spdx.document);
+  EXPECT_EQ(doc["spdxVersion"], "SPDX-2.3");
+  EXPECT_EQ(doc["creationInfo"]["created"], "2024-05-01T12:00:00Z");
+  EXPECT_EQ(doc["packages"].size(), 4u);  // the tree, the OS, two packages
+
+  stdfs::path status = Write("status", kStatus);
+  SbomOptions lock = Opts("", "dpkg-status:" + status.string(), "cyclonedx");
+  SbomOutcome from_lockfile = RunSbom(lock);
+  ASSERT_EQ(from_lockfile.exit_code, 0) << from_lockfile.error;
+  json lock_bom = json::parse(from_lockfile.document);
+  EXPECT_EQ(lock_bom["metadata"]["component"]["type"], "file");
+  EXPECT_EQ(lock_bom["metadata"]["component"]["bom-ref"], "lockfile:" + status.string());
 }
 
 TEST(SbomFormatsTest, JsonIsRegistered) {

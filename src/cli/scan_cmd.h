@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The assay Authors
+//
+// The logic behind `assay scan`, apart from argument parsing so it can be tested:
+//
+//   assay scan rootfs PATH   collect the inventory of a root filesystem directory (read-only)
+//   assay scan host          the same for this machine's "/" (live-host data comes later)
+//   assay scan sbom FILE     read the packages of a CycloneDX or SPDX JSON document
+//
+// then match it against the advisory DB, drop what --ignorefile, --severity and
+// --ignore-unfixed exclude, and render the rest in one of report::Renderers() formats.
+//
+// Exit codes: 0 done (and no finding left, or --exit-code not given); N (--exit-code N) when
+// findings remain after the filters; 1 the output could not be written or matching failed;
+// 2 bad arguments or input: unknown format or severity, malformed ignore file, missing or
+// unreadable root or SBOM, no advisory DB (the message says to run `assay db update`).
+//
+// Warnings (stale DB, unknown OS, inventory and matcher problems, expired ignore entries) are
+// returned apart from the document: the CLI prints them to stderr, never into stdout; the json,
+// sarif and html documents carry them too.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace assay::cli {
+
+struct ScanOptions {
+  std::string target;  // "rootfs", "host", "sbom"
+  std::string path;    // the root directory (rootfs) or the SBOM file (sbom); unused for host
+  std::string db;      // advisory DB file; empty: advisories::DefaultDbPath
+  std::string format = "table";
+  std::string output;    // file to write atomically; empty: the document is returned
+  std::string severity;  // "CRITICAL,HIGH"; empty keeps every severity
+  bool ignore_unfixed = false;
+  int exit_code = 0;            // returned when findings remain after the filters (0: always 0)
+  std::string ignorefile;       // report/filter.h format
+  int max_db_age_days = 7;      // warn when the DB build is older; 0 never warns
+  bool color = false;           // table: ANSI colours (the CLI sets it for a terminal)
+  std::string now;              // RFC 3339 time of the scan; empty: the clock (tests pin it)
+  std::string host_root = "/";  // the root `host` scans (tests point it elsewhere)
+};
+
+struct ScanOutcome {
+  int exit_code = 0;
+  std::string document;               // when no --output was given and the scan ran
+  std::string error;                  // one line for stderr when exit_code is 1 or 2
+  std::vector<std::string> warnings;  // "assay: warning: ..." lines for stderr
+  std::vector<std::string> notes;     // "assay: note: ..." lines for stderr
+};
+
+// Never prints. Reads the scanned tree only through the inventory library (read-only), writes
+// only options.output. Thread-compatible.
+ScanOutcome RunScan(const ScanOptions& options);
+
+}  // namespace assay::cli
