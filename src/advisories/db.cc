@@ -330,6 +330,19 @@ base::Result<StoredAdvisory> AdvisoryDb::Get(std::string_view id_or_alias) const
   return out;
 }
 
+base::Result<AdvisoryDb::BuildInfo> AdvisoryDb::GetBuildInfo() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSAY_ASSIGN_OR_RETURN(Stmt st, impl_->conn.Prepare("SELECT key, value FROM meta WHERE key IN "
+                                                      "('build_id', 'build_time')"));
+  BuildInfo info;
+  while (true) {
+    ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    (st.Text(0) == "build_id" ? info.build_id : info.build_time) = std::string(st.Text(1));
+  }
+  return info;
+}
+
 base::Result<DbStatus> AdvisoryDb::GetStatus() const {
   std::lock_guard<std::mutex> lock(mu_);
   DbStatus s;

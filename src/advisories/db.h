@@ -162,6 +162,13 @@ class AdvisoryDb {
 
   base::Result<DbStatus> GetStatus() const;
 
+  // Just the build id and time (RFC 3339 UTC): what a scan records, without GetStatus()'s counts.
+  struct BuildInfo {
+    std::string build_id;
+    std::string build_time;
+  };
+  base::Result<BuildInfo> GetBuildInfo() const;
+
   // (id, combined content hash, withdrawn) of every advisory id, sorted by id; an id in several
   // feeds gets one row whose hash combines its copies. The input of DiffDbs.
   struct IdState {

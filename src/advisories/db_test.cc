@@ -215,6 +215,10 @@ TEST_F(DbTest, StatusRecordsBuildSourcesAndCounts) {
   EXPECT_TRUE(std::regex_match(s->build_time,
                                std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
       << s->build_time;
+  auto info = db->GetBuildInfo();
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->build_id, s->build_id);
+  EXPECT_EQ(info->build_time, s->build_time);
   ASSERT_EQ(s->sources.size(), 3u);
   EXPECT_EQ(s->sources[0].name, "Debian");
   EXPECT_EQ(s->sources[0].record_count, 3);

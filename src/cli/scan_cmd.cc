@@ -164,7 +164,7 @@ ScanOutcome RunScan(const ScanOptions& o) {
     return Fail(kExitUsage, db.status().message() + " (run `assay db update` to rebuild " +
                                 db_path.string() + ")");
   }
-  if (auto status = (*db)->GetStatus(); status.ok()) {
+  if (auto status = (*db)->GetBuildInfo(); status.ok()) {
     result.database = {status->build_id, status->build_time};
     auto built = report::ParseRfc3339(status->build_time);
     if (o.max_db_age_days > 0 && built) {
