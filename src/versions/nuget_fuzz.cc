@@ -12,32 +12,13 @@
 #include <string_view>
 #include <vector>
 
+#include "versions/internal/order_properties.h"
 #include "versions/nuget.h"
 
 namespace {
 
 using assay::versions::Scheme;
-using assay::versions::Sign;
-
-[[noreturn]] void Fail(const char* what, const std::string& a, const std::string& b,
-                       const std::string& c) {
-  std::fprintf(stderr, "nuget_fuzz: %s\n  a=\"%s\"\n  b=\"%s\"\n  c=\"%s\"\n", what, a.c_str(),
-               b.c_str(), c.c_str());
-  std::abort();
-}
-
-// Three versions: split at the first two newlines, else into thirds.
-std::vector<std::string> Split3(std::string_view in) {
-  size_t n1 = in.find('\n');
-  size_t n2 = n1 == std::string_view::npos ? n1 : in.find('\n', n1 + 1);
-  if (n2 != std::string_view::npos) {
-    return {std::string(in.substr(0, n1)), std::string(in.substr(n1 + 1, n2 - n1 - 1)),
-            std::string(in.substr(n2 + 1))};
-  }
-  size_t k = in.size() / 3;
-  return {std::string(in.substr(0, k)), std::string(in.substr(k, k)),
-          std::string(in.substr(2 * k))};
-}
+namespace internal = assay::versions::internal;
 
 std::string Tokens(std::string_view raw) {
   static constexpr const char* kTokens[] = {
@@ -53,37 +34,7 @@ std::string Tokens(std::string_view raw) {
 }
 
 void CheckTriple(const Scheme& s, const std::vector<std::string>& v) {
-  std::vector<const std::string*> valid;
-  for (const auto& x : v) {
-    bool ok = s.Validate(x).ok();
-    auto self = s.Compare(x, x);
-    if (self.ok() != ok) Fail("Compare and Validate disagree", x, x, x);
-    if (!ok) continue;
-    if (*self != 0) Fail("not reflexive", x, x, x);
-    valid.push_back(&x);
-  }
-  const size_t n = valid.size();
-  int cmp[3][3] = {};
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < n; ++j) {
-      if (i == j) continue;  // reflexivity was checked above
-      auto r = s.Compare(*valid[i], *valid[j]);
-      if (!r.ok()) Fail("Compare failed on valid versions", *valid[i], *valid[j], "");
-      cmp[i][j] = Sign(*r);
-    }
-  }
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t j = 0; j < n; ++j) {
-      if (cmp[i][j] != -cmp[j][i]) Fail("not antisymmetric", *valid[i], *valid[j], "");
-      for (size_t k = 0; k < n; ++k) {
-        // x <= y <= z implies x <= z, strictly if either step is strict.
-        if (cmp[i][j] <= 0 && cmp[j][k] <= 0) {
-          int want = (cmp[i][j] < 0 || cmp[j][k] < 0) ? -1 : 0;
-          if (cmp[i][k] != want) Fail("not transitive", *valid[i], *valid[j], *valid[k]);
-        }
-      }
-    }
-  }
+  internal::CheckOrder(s, v, "nuget_fuzz");
 }
 
 }  // namespace
@@ -91,7 +42,7 @@ void CheckTriple(const Scheme& s, const std::vector<std::string>& v) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Scheme& s = assay::versions::NuGetScheme();
   std::vector<std::string> raw =
-      Split3(std::string_view(reinterpret_cast<const char*>(data), size));
+      internal::Split3(std::string_view(reinterpret_cast<const char*>(data), size));
   CheckTriple(s, raw);
   std::vector<std::string> tokens;
   for (const auto& r : raw) tokens.push_back(Tokens(r));
