@@ -9,61 +9,16 @@
 #include <tuple>
 
 #include "base/testing/conformance.h"
+#include "versions/internal/conformance_rows.h"
 
 namespace assay::versions {
 namespace {
 
-struct CompareCase {
-  std::string a;
-  std::string b;
-  int cmp;
-};
-
-// Checks compare(a, b) == cmp and compare(b, a) == -cmp; false with `why` set otherwise.
-bool CheckPair(const Scheme& s, const std::string& a, const std::string& b, int cmp,
-               std::string* why) {
-  auto ab = s.Compare(a, b);
-  auto ba = s.Compare(b, a);
-  if (!ab.ok() || !ba.ok()) {
-    *why = (!ab.ok() ? ab.status() : ba.status()).ToString();
-    return false;
-  }
-  if (Sign(*ab) != cmp || Sign(*ba) != -cmp) {
-    *why = "compare(a,b)=" + std::to_string(Sign(*ab)) +
-           " compare(b,a)=" + std::to_string(Sign(*ba)) + ", want " + std::to_string(cmp);
-    return false;
-  }
-  return true;
-}
-
-// "apache/maven:...ComparableVersionTest.java (testMng7644)" -> "maven:testMng7644".
-std::string GroupOf(const nlohmann::json& src) {
-  std::string s =
-      src.is_array() ? (src.empty() ? "" : src[0].get<std::string>()) : src.get<std::string>();
-  std::string repo = s.substr(0, s.find(':'));
-  repo = repo.substr(repo.rfind('/') + 1);
-  std::string test;
-  if (auto open = s.find('('); open != std::string::npos) {
-    test = s.substr(open + 1, s.find(')', open) - open - 1);
-  } else {
-    test = s.substr(s.rfind('/') + 1);
-    test = test.substr(0, test.find('.'));
-  }
-  return repo + ":" + test;
-}
-
-using Key = std::tuple<std::string, std::string, std::string>;
-
-std::set<Key> Disputed(const std::filesystem::path& dir, const std::string& ecosystem) {
-  std::set<Key> out;
-  for (const auto& row : testing::ReadJsonLines(dir / "version/disputed.jsonl")) {
-    const auto& v = row.value;
-    if (v.value("ecosystem", "") != ecosystem || !v.contains("a")) continue;
-    out.insert({ecosystem, v["a"].get<std::string>(), v["b"].get<std::string>()});
-    out.insert({ecosystem, v["b"].get<std::string>(), v["a"].get<std::string>()});
-  }
-  return out;
-}
+using internal::CheckPair;
+using internal::CompareCase;
+using internal::Disputed;
+using internal::GroupOf;
+using internal::Key;
 
 TEST(MavenTest, Name) { EXPECT_EQ(MavenScheme().Name(), "maven"); }
 
