@@ -73,6 +73,7 @@ ordered_json InventoryToJson(const model::Inventory& inventory) {
   for (const model::Package& p : inventory.packages) {
     ordered_json pj = ordered_json::object();
     for (const auto& f : kPackageFields) pj[f.key] = p.*f.member;
+    if (p.dev) pj["dev"] = true;  // written only when set: most packages are not
     packages.push_back(std::move(pj));
   }
 
@@ -124,6 +125,10 @@ base::Result<model::Inventory> InventoryFromJson(const json& doc) {
       model::Package p;
       for (const auto& f : kPackageFields) {
         ASSAY_RETURN_IF_ERROR(GetString(pj, f.key, where, p.*f.member));
+      }
+      if (auto dev = pj.find("dev"); dev != pj.end() && !dev->is_null()) {
+        if (!dev->is_boolean()) return WrongType(where + ".dev", "a boolean");
+        p.dev = dev->get<bool>();
       }
       inv.packages.push_back(std::move(p));
     }

@@ -21,6 +21,9 @@ struct Package {
   std::string path;            // file the package was found in, relative to the scanned root
   std::string layer_digest;    // image layer that introduced it; empty outside images
   std::string package_manager; // "dpkg", "apk", "rpm", "pip", "npm", ...
+  // A development-only dependency (lockfile dev group / devDependencies / test scope). Parsers
+  // report these flagged; scans leave them out unless asked (`--include-dev`).
+  bool dev = false;
 };
 
 }  // namespace assay::model

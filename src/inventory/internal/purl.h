@@ -73,4 +73,66 @@ inline std::string PurlNamespace(std::string_view ecosystem_base) {
   return out;
 }
 
+// The purl of a language package from its OSV ecosystem and name, per the purl type definitions:
+//   PyPI      pkg:pypi/<name lower-cased, '_' and '.' runs as '-'>@v
+//   npm       pkg:npm/<%40scope>/<name>@v        ("@scope/name" splits at the slash)
+//   Go        pkg:golang/<path up to last '/'>/<last element>@v
+//   crates.io pkg:cargo/<name>@v                 RubyGems  pkg:gem/<name>@v
+//   Packagist pkg:composer/<vendor>/<name>@v     NuGet     pkg:nuget/<name>@v
+//   Maven     pkg:maven/<groupId>/<artifactId>@v  ("group:artifact")
+// Any other ecosystem: pkg:generic/<name>@v.
+inline std::string LanguagePurl(std::string_view ecosystem, std::string_view name,
+                                std::string_view version) {
+  auto split_last = [](std::string_view s, char sep) {
+    size_t at = s.rfind(sep);
+    if (at == std::string_view::npos) return std::pair<std::string, std::string>{"", std::string(s)};
+    return std::pair<std::string, std::string>{std::string(s.substr(0, at)),
+                                               std::string(s.substr(at + 1))};
+  };
+  auto encode_path = [](std::string_view path) {  // each '/'-separated segment encoded
+    std::string out;
+    size_t start = 0;
+    while (start <= path.size()) {
+      size_t end = path.find('/', start);
+      if (end == std::string_view::npos) end = path.size();
+      if (!out.empty()) out += '/';
+      out += PurlEncode(path.substr(start, end - start));
+      start = end + 1;
+    }
+    return out;
+  };
+  std::string base(ecosystem.substr(0, ecosystem.find(':')));
+  std::string ver = version.empty() ? "" : "@" + PurlEncode(version);
+  if (base == "PyPI") {
+    std::string n;
+    for (char c : name) {
+      char l = (c == '_' || c == '.') ? '-' : base::ToLower(c);
+      if (l == '-' && !n.empty() && n.back() == '-') continue;
+      n.push_back(l);
+    }
+    return "pkg:pypi/" + PurlEncode(n) + ver;
+  }
+  if (base == "npm") {
+    auto [ns, n] = split_last(name, '/');
+    return "pkg:npm/" + (ns.empty() ? "" : PurlEncode(ns) + "/") + PurlEncode(n) + ver;
+  }
+  if (base == "Go") {
+    auto [ns, n] = split_last(name, '/');
+    return "pkg:golang/" + (ns.empty() ? "" : encode_path(ns) + "/") + PurlEncode(n) + ver;
+  }
+  if (base == "Packagist") {
+    auto [ns, n] = split_last(name, '/');
+    return "pkg:composer/" + (ns.empty() ? "" : PurlEncode(ns) + "/") + PurlEncode(n) + ver;
+  }
+  if (base == "Maven") {
+    auto [ns, n] = split_last(name, ':');
+    return "pkg:maven/" + (ns.empty() ? "" : PurlEncode(ns) + "/") + PurlEncode(n) + ver;
+  }
+  const char* type = base == "crates.io" ? "cargo"
+                     : base == "RubyGems" ? "gem"
+                     : base == "NuGet"    ? "nuget"
+                                          : "generic";
+  return std::string("pkg:") + type + "/" + PurlEncode(name) + ver;
+}
+
 }  // namespace assay::inventory::internal

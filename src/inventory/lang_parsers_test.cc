@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The assay Authors
+//
+// The language parsers against the shared conformance corpus (conformance/parsers/*.jsonl).
+// Each record names a fixture file and the package set a peer scanner found in it. A fixture's
+// bytes go through the parser registered for its format (FindParser), exactly as
+// `assay sbom --lockfile TYPE:FILE` would run it, and the result is compared as a set on
+// (ecosystem, name, version). Dev packages count: peers list them too (flagged as a group).
+//  - `expected_error`: the peer refuses the file; an error or no packages passes.
+//  - records run with a non-default peer option (`peer_options`, `peer_nondefault_config`) are
+//    skipped: assay has no such switches.
+//  - expected packages with an empty version are, by assay's contract, warnings, not packages.
+// One test per format (filter with --gtest_filter='*PoetryLock*'), each printing its table; a
+// row that fails must be listed in KnownDivergences() with the reason, and a listed row that
+// passes fails the test so that the list stays true.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/file.h"
+#include "base/testing/conformance.h"
+#include "inventory/parser.h"
+
+namespace assay::inventory {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Format {
+  const char* test_name;  // gtest parameter name
+  const char* file;       // conformance/parsers/<file>
+  std::string_view type;  // registry type the fixture goes through
+};
+
+const Format kFormats[] = {
+    {"PythonMetadata", "python_dist_info_egg_info.jsonl", "python-metadata"},
+    {"RequirementsTxt", "requirements_txt.jsonl", "requirements-txt"},
+    {"PoetryLock", "poetry_lock.jsonl", "poetry-lock"},
+    {"PipfileLock", "pipfile_lock.jsonl", "pipfile-lock"},
+    {"PdmLock", "pdm_lock.jsonl", "pdm-lock"},
+    {"UvLock", "uv_lock.jsonl", "uv-lock"},
+    {"PackageLockJson", "package_lock_json.jsonl", "package-lock-json"},
+    {"NodeModulesPackageLock", "node_modules_package_lock_json.jsonl", "package-lock-json"},
+    {"YarnLock", "yarn_lock.jsonl", "yarn-lock"},
+    {"PnpmLock", "pnpm_lock_yaml.jsonl", "pnpm-lock"},
+    {"BunLock", "bun_lock.jsonl", "bun-lock"},
+    {"GoMod", "go_mod.jsonl", "go-mod"},
+    {"GoBinary", "go_binary.jsonl", "go-binary"},
+    {"CargoLock", "cargo_lock.jsonl", "cargo-lock"},
+    {"RustBinary", "rust_binary.jsonl", "rust-binary"},
+    {"GemfileLock", "gemfile_lock.jsonl", "gemfile-lock"},
+    {"Gemspec", "gemspec.jsonl", "gemspec"},
+    {"ComposerLock", "composer_lock.jsonl", "composer-lock"},
+    {"NugetLock", "packages_lock_json.jsonl", "nuget-lock"},
+    {"DepsJson", "deps_json.jsonl", "deps-json"},
+    {"Jar", "java_archive.jsonl", "jar"},
+    {"PomXml", "pom_xml.jsonl", "pom-xml"},
+    {"GradleLockfile", "gradle_lockfile.jsonl", "gradle-lockfile"},
+};
+
+// Rows (by `peer_test`) expected to fail, with the reason. Each must still fail.
+const std::map<std::string, std::string>& KnownDivergences() {
+  static const std::map<std::string, std::string> known = {};
+  return known;
+}
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return "";
+  return it->get<std::string>();
+}
+
+std::string PeerShort(const std::string& peer) {
+  std::string p = peer.substr(0, peer.find('@'));
+  size_t slash = p.find('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+// The OSV ecosystem base of a package ("PyPI", "npm", ...), compared with the record's.
+std::string EcosystemBase(const std::string& eco) { return eco.substr(0, eco.find(':')); }
+
+bool Matches(const model::Package& pkg, const json& want) {
+  return pkg.name == Str(want, "name") && pkg.version == Str(want, "version") &&
+         EcosystemBase(pkg.ecosystem) == EcosystemBase(Str(want, "ecosystem"));
+}
+
+std::string Describe(const model::Package& p) {
+  return p.ecosystem + " " + p.name + " " + p.version + (p.dev ? " (dev)" : "");
+}
+
+struct Outcome {
+  int rows = 0;
+  int skipped = 0;
+  int matched = 0;
+  std::vector<std::string> unexpected_failures;
+  std::map<std::string, bool> known_failed;  // peer_test -> failed
+};
+
+// Adds one row per record to `table`, grouped by format and peer (or by format alone).
+Outcome RunFormat(const fs::path& root, const Format& fmt, testing::PassTable& table,
+                  bool by_peer) {
+  Outcome out;
+  const ParserEntry* parser = FindParser(fmt.type);
+  if (parser == nullptr) {
+    out.unexpected_failures.push_back(std::string("no parser registered for ") +
+                                      std::string(fmt.type));
+    return out;
+  }
+  for (const auto& row : testing::ReadJsonLines(root / fmt.file)) {
+    const json& r = row.value;
+    const std::string peer_test = Str(r, "peer_test");
+    const std::string where =
+        std::string(fmt.file) + ":" + std::to_string(row.line) + " (" + peer_test + ")";
+    if (r.contains("peer_nondefault_config") || r.contains("peer_options")) {
+      ++out.skipped;
+      continue;
+    }
+    ++out.rows;
+    const std::string fixture = Str(r, "fixture");
+    std::vector<model::Package> got;
+    std::vector<ParseWarning> warnings;
+    std::string error;
+    auto bytes = base::ReadFile(root / fixture);
+    if (!bytes.ok()) {
+      error = bytes.status().ToString();
+    } else {
+      auto parsed = parser->parse({*bytes, fixture, ""});
+      if (parsed.ok()) {
+        got = std::move(parsed->packages);
+        warnings = std::move(parsed->warnings);
+      } else {
+        error = parsed.status().ToString();
+      }
+    }
+
+    std::vector<json> want;
+    for (const auto& e : r.value("expected", json::array())) {
+      if (!Str(e, "version").empty()) want.push_back(e);
+    }
+
+    bool pass = true;
+    std::string why;
+    if (auto e = r.find("expected_error"); e != r.end() && !e->is_null() && *e != false) {
+      pass = !error.empty() || got.empty();
+      if (!pass) why = "\n  expected an error or no packages";
+    } else if (!error.empty() && !(want.empty() && got.empty())) {
+      pass = false;
+      why = "\n  parse failed: " + error;
+    } else {
+      std::vector<bool> used(got.size(), false);
+      for (const auto& w : want) {
+        bool found = false;
+        for (size_t i = 0; i < got.size() && !found; ++i) {
+          if (!used[i] && Matches(got[i], w)) used[i] = found = true;
+        }
+        if (found) {
+          ++out.matched;
+        } else {
+          pass = false;
+          why += "\n  missing " + w.dump();
+        }
+      }
+      for (size_t i = 0; i < got.size(); ++i) {
+        if (!used[i]) {
+          pass = false;
+          why += "\n  unexpected " + Describe(got[i]);
+        }
+      }
+    }
+
+    std::string group = by_peer ? std::string(fmt.type) + "/" + PeerShort(Str(r, "peer"))
+                                : std::string(fmt.file).substr(0, std::strlen(fmt.file) - 6);
+    auto known = KnownDivergences().find(peer_test);
+    if (known != KnownDivergences().end()) {
+      out.known_failed[peer_test] = !pass;
+      if (!pass) {
+        std::printf("known divergence %s: %s\n", where.c_str(), known->second.c_str());
+        group += " KD";
+      }
+    } else if (!pass) {
+      out.unexpected_failures.push_back(where + why);
+    }
+    table.Add(group, pass);
+  }
+  return out;
+}
+
+class LangParsersConformanceTest : public ::testing::TestWithParam<Format> {};
+
+TEST_P(LangParsersConformanceTest, MatchesPeers) {
+  auto dir = testing::ConformanceDir();
+  if (!dir) GTEST_SKIP() << "conformance corpus absent";
+  const Format& fmt = GetParam();
+  const fs::path root = *dir / "parsers";
+  if (!fs::exists(root / fmt.file)) GTEST_SKIP() << "missing " << (root / fmt.file);
+
+  testing::PassTable table(std::string(fmt.type) + " vs conformance/parsers/" + fmt.file);
+  Outcome out = RunFormat(root, fmt, table, /*by_peer=*/true);
+  table.Print();
+  std::printf("%d rows compared (%d expected packages matched), %d skipped (peer option)\n",
+              out.rows, out.matched, out.skipped);
+  for (const auto& f : out.unexpected_failures) ADD_FAILURE() << f;
+  for (const auto& [test, failed] : out.known_failed) {
+    EXPECT_TRUE(failed) << test << " no longer fails: remove it from KnownDivergences()";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, LangParsersConformanceTest, ::testing::ValuesIn(kFormats),
+                         [](const ::testing::TestParamInfo<Format>& info) {
+                           return std::string(info.param.test_name);
+                         });
+
+// Every format in one table: the figure quoted for the language parsers.
+TEST(LangParsersConformanceSummary, AllFormats) {
+  auto dir = testing::ConformanceDir();
+  if (!dir) GTEST_SKIP() << "conformance corpus absent";
+  const fs::path root = *dir / "parsers";
+  testing::PassTable table("language parsers vs conformance/parsers (all formats)");
+  int rows = 0;
+  int skipped = 0;
+  for (const Format& fmt : kFormats) {
+    if (!fs::exists(root / fmt.file)) continue;
+    Outcome out = RunFormat(root, fmt, table, /*by_peer=*/false);
+    rows += out.rows;
+    skipped += out.skipped;
+  }
+  table.Print();
+  std::printf("%d records compared, %d skipped (peer option); known divergences count as "
+              "failures here\n",
+              rows, skipped);
+}
+
+}  // namespace
+}  // namespace assay::inventory
