@@ -132,8 +132,11 @@ Plan MakePlan(const model::Package& pkg, const model::OsInfo& os) {
   p.base = std::string(eco.base);
   p.version = pkg.version;
   if (rule == nullptr) {
-    p.names = {pkg.name};
-    p.name_key = advisories::PackageNameKey(p.base, pkg.name);
+    // The Go toolchain is listed as "go" or "golang" by SBOM tools; OSV files its advisories
+    // (and the standard library's) under "stdlib".
+    const bool go_toolchain = p.base == "Go" && (pkg.name == "go" || pkg.name == "golang");
+    p.names = {go_toolchain ? std::string("stdlib") : pkg.name};
+    p.name_key = advisories::PackageNameKey(p.base, p.names.front());
     return p;
   }
   p.os = true;
