@@ -2,7 +2,12 @@
 // Copyright The assay Authors
 #include "base/http.h"
 
+// libcurl is loaded when the first transfer starts (dlopen), not linked: a scan, which never
+// downloads, then starts without the 30-odd libraries libcurl pulls in (TLS, Kerberos, LDAP,
+// IDN, ...), whose loading and relocation cost more than the scan itself.
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,6 +17,7 @@
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 
 #include "base/file.h"
 #include "base/strings.h"
@@ -21,15 +27,59 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// curl_global_init is not thread-safe and must run once before any handle exists.
+// The libcurl entry points this file uses, resolved from libcurl.so.4.
+struct CurlApi {
+  CURLcode (*global_init)(long flags);
+  CURL* (*easy_init)();
+  void (*easy_cleanup)(CURL* handle);
+  CURLcode (*easy_setopt)(CURL* handle, CURLoption option, ...);
+  CURLcode (*easy_getinfo)(CURL* handle, CURLINFO info, ...);
+  CURLcode (*easy_perform)(CURL* handle);
+  const char* (*easy_strerror)(CURLcode code);
+  curl_slist* (*slist_append)(curl_slist* list, const char* line);
+  void (*slist_free_all)(curl_slist* list);
+};
+
+CurlApi g_curl;  // filled once by EnsureCurlInitialized, read-only afterwards
+const CurlApi& Curl() { return g_curl; }
+
+// Loads libcurl and runs curl_global_init, once (neither is thread-safe), before any handle
+// exists. The library stays loaded for the life of the process.
 Status EnsureCurlInitialized() {
   static std::once_flag once;
-  static CURLcode rc = CURLE_OK;
-  std::call_once(once, [] { rc = curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (rc != CURLE_OK) {
-    return Status::Internal(std::string("curl_global_init: ") + curl_easy_strerror(rc));
-  }
-  return Status::Ok();
+  static Status status;
+  std::call_once(once, [] {
+    void* lib = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+      const char* err = ::dlerror();
+      status = Status::Unavailable(std::string("cannot load libcurl (install libcurl4): ") +
+                                   (err != nullptr ? err : "dlopen failed"));
+      return;
+    }
+    bool missing = false;
+    auto sym = [&](auto& fn, const char* name) {
+      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(lib, name));
+      if (fn == nullptr) missing = true;
+    };
+    sym(g_curl.global_init, "curl_global_init");
+    sym(g_curl.easy_init, "curl_easy_init");
+    sym(g_curl.easy_cleanup, "curl_easy_cleanup");
+    sym(g_curl.easy_setopt, "curl_easy_setopt");
+    sym(g_curl.easy_getinfo, "curl_easy_getinfo");
+    sym(g_curl.easy_perform, "curl_easy_perform");
+    sym(g_curl.easy_strerror, "curl_easy_strerror");
+    sym(g_curl.slist_append, "curl_slist_append");
+    sym(g_curl.slist_free_all, "curl_slist_free_all");
+    if (missing) {
+      status = Status::Unavailable("libcurl.so.4 lacks an expected function");
+      return;
+    }
+    CURLcode rc = g_curl.global_init(CURL_GLOBAL_DEFAULT);
+    if (rc != CURLE_OK) {
+      status = Status::Internal(std::string("curl_global_init: ") + g_curl.easy_strerror(rc));
+    }
+  });
+  return status;
 }
 
 // Where a response body goes. One Begin() per attempt; Finish(keep) once at the end.
@@ -141,7 +191,7 @@ size_t WriteCallback(char* ptr, size_t size, size_t nmemb, void* userdata) {
   auto* st = static_cast<AttemptState*>(userdata);
   size_t n = size * nmemb;
   long code = 0;
-  curl_easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &code);
+  Curl().easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &code);
   // Only the final 2xx body is kept: error pages and redirect bodies are read and dropped.
   if (!(IsSuccess(code) || (st->is_file && code == 0))) return n;
   Status s = st->sink->Write(ptr, n);
@@ -224,10 +274,10 @@ bool IsRetryableCurlCode(CURLcode rc) {
 }
 
 struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+  void operator()(curl_slist* l) const { Curl().slist_free_all(l); }
 };
 struct EasyDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+  void operator()(CURL* c) const { Curl().easy_cleanup(c); }
 };
 
 // The outcome of one attempt: a fatal error, a retryable transport error, or an HTTP status.
@@ -250,7 +300,7 @@ std::string SchemeOf(const std::string& url) {
 Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file,
                     const HttpConditional& cond, AttemptState* st) {
   Outcome out;
-  std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
+  std::unique_ptr<CURL, EasyDeleter> curl(Curl().easy_init());
   if (!curl) {
     out.fatal = Status::Internal("curl_easy_init failed");
     return out;
@@ -261,7 +311,7 @@ Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file
 
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   auto add_header = [&headers](const std::string& line) {
-    curl_slist* l = curl_slist_append(headers.get(), line.c_str());
+    curl_slist* l = Curl().slist_append(headers.get(), line.c_str());
     if (l != nullptr) {
       (void)headers.release();
       headers.reset(l);
@@ -273,53 +323,53 @@ Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file
     add_header("If-Modified-Since: " + cond.if_modified_since);
   }
 
-  CURLcode rc = curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  CURLcode rc = Curl().easy_setopt(h, CURLOPT_URL, url.c_str());
 #if LIBCURL_VERSION_NUM >= 0x075500
-  if (rc == CURLE_OK) rc = curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
-  if (rc == CURLE_OK) rc = curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  if (rc == CURLE_OK) rc = Curl().easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https,file");
+  if (rc == CURLE_OK) rc = Curl().easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
   if (rc == CURLE_OK) {
-    rc = curl_easy_setopt(h, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE);
+    rc = Curl().easy_setopt(h, CURLOPT_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS | CURLPROTO_FILE);
   }
   if (rc == CURLE_OK) {
-    rc = curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
+    rc = Curl().easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, CURLPROTO_HTTP | CURLPROTO_HTTPS);
   }
 #endif
   if (rc != CURLE_OK) {
-    out.fatal = Status::InvalidArgument("GET " + url + ": " + curl_easy_strerror(rc));
+    out.fatal = Status::InvalidArgument("GET " + url + ": " + Curl().easy_strerror(rc));
     return out;
   }
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(opt.max_redirects));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout.count()));
+  Curl().easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  Curl().easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  Curl().easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  Curl().easy_setopt(h, CURLOPT_MAXREDIRS, static_cast<long>(opt.max_redirects));
+  Curl().easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(opt.connect_timeout.count()));
   if (opt.timeout.count() > 0) {
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(opt.timeout.count()));
+    Curl().easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(opt.timeout.count()));
   }
   if (opt.stall_timeout.count() > 0) {
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(opt.stall_timeout.count()));
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    Curl().easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(opt.stall_timeout.count()));
   }
-  curl_easy_setopt(h, CURLOPT_USERAGENT, opt.user_agent.c_str());
-  if (opt.accept_compressed) curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-  if (headers) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &WriteCallback);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, st);
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &HeaderCallback);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, st);
+  Curl().easy_setopt(h, CURLOPT_USERAGENT, opt.user_agent.c_str());
+  if (opt.accept_compressed) Curl().easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  if (headers) Curl().easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  Curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, &WriteCallback);
+  Curl().easy_setopt(h, CURLOPT_WRITEDATA, st);
+  Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, &HeaderCallback);
+  Curl().easy_setopt(h, CURLOPT_HEADERDATA, st);
   if (st->progress != nullptr && *st->progress) {
-    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &XferInfoCallback);
-    curl_easy_setopt(h, CURLOPT_XFERINFODATA, st);
+    Curl().easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    Curl().easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &XferInfoCallback);
+    Curl().easy_setopt(h, CURLOPT_XFERINFODATA, st);
   }
 
-  rc = curl_easy_perform(h);
-  std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : curl_easy_strerror(rc);
+  rc = Curl().easy_perform(h);
+  std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : Curl().easy_strerror(rc);
   switch (rc) {
     case CURLE_OK: {
       long code = 0;
-      curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+      Curl().easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
       if (is_file && code == 0) code = 200;
       out.status = code;
       return out;
