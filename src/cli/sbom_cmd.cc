@@ -101,7 +101,7 @@ base::Result<std::string> ReadUserFile(const std::string& path) {
   return out;
 }
 
-base::Result<model::Inventory> FromLockfile(const std::string& spec) {
+base::Result<model::Inventory> FromLockfile(const std::string& spec, bool include_dev) {
   size_t colon = spec.find(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size()) {
     return base::Status::InvalidArgument("--lockfile expects TYPE:FILE (types: " +
@@ -114,12 +114,15 @@ base::Result<model::Inventory> FromLockfile(const std::string& spec) {
     return inventory::CollectLockfile(type, "", file).status();
   }
   ASSAY_ASSIGN_OR_RETURN(std::string bytes, ReadUserFile(file));
-  return inventory::CollectLockfile(type, bytes, file);
+  return inventory::CollectLockfile(type, bytes, file, include_dev);
 }
 
-base::Result<model::Inventory> FromDirectory(const std::string& path) {
-  ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<inventory::Fs> fs, inventory::OpenDirFs(path));
-  return inventory::CollectInventory(*fs, inventory::CollectOptions{});
+base::Result<model::Inventory> FromDirectory(const SbomOptions& options) {
+  ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<inventory::Fs> fs, inventory::OpenDirFs(options.path));
+  inventory::CollectOptions collect;
+  collect.include_dev = options.include_dev;
+  collect.skip_paths = options.skip_paths;
+  return inventory::CollectInventory(*fs, collect);
 }
 
 SbomOutcome Fail(int code, std::string message) {
@@ -145,7 +148,8 @@ SbomOutcome RunSbom(const SbomOptions& options) {
   }
 
   base::Result<model::Inventory> inv =
-      options.lockfile.empty() ? FromDirectory(options.path) : FromLockfile(options.lockfile);
+      options.lockfile.empty() ? FromDirectory(options)
+                                : FromLockfile(options.lockfile, options.include_dev);
   if (!inv.ok()) {
     // Everything that stops a collection here is about the input the user named: a missing or
     // unreadable PATH, an unknown TYPE, a FILE that is not of that type.
@@ -189,6 +193,10 @@ void AddSbom(CLI::App& app, int* exit_code) {
   }
   cmd->add_option("--format", opts->format, help)->check(CLI::IsMember(names));
   cmd->add_option("-o,--output", opts->output, "Write the document to FILE instead of stdout");
+  cmd->add_flag("--include-dev", opts->include_dev,
+                "Keep dependencies a lockfile marks development-only");
+  cmd->add_option("--skip-dir", opts->skip_paths,
+                  "Directory (relative to PATH) not to walk for language packages; repeatable");
   cmd->callback([opts, exit_code] {
     SbomOutcome out = RunSbom(*opts);
     *exit_code = out.exit_code;

@@ -13,6 +13,7 @@
 
 #include <span>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "model/inventory.h"
@@ -26,6 +27,8 @@ struct SbomOptions {
   std::string format = "json";
   std::string output;  // file to write (atomically); empty writes to stdout
   std::string now;     // RFC 3339 document timestamp; empty: the clock (tests pin it)
+  bool include_dev = false;             // keep development-only dependencies
+  std::vector<std::string> skip_paths;  // directories the language walk does not enter
 };
 
 // One output format. The list is the one place to add another. `subject` says what was

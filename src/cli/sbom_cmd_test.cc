@@ -115,8 +115,8 @@ TEST_F(SbomCmdTest, Errors) {
   const std::vector<Case> cases = {
       {"nothing", Opts("", ""), 2, "give either a PATH"},
       {"both", Opts("/", "dpkg-status:" + status.string()), 2, "give either a PATH"},
-      {"unknown type", Opts("", "yarn-lock:" + status.string()), 2,
-       "unknown lockfile type 'yarn-lock' (known: dpkg-status, apk-installed"},
+      {"unknown type", Opts("", "cocoapods-lock:" + status.string()), 2,
+       "unknown lockfile type 'cocoapods-lock' (known: dpkg-status, apk-installed"},
       {"no colon", Opts("", status.string()), 2, "--lockfile expects TYPE:FILE"},
       {"missing lockfile", Opts("", "dpkg-status:" + (tmp_->path() / "nope").string()), 2,
        (tmp_->path() / "nope").string() + ": no such file"},

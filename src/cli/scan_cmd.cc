@@ -187,7 +187,10 @@ ScanOutcome RunScan(const ScanOptions& o) {
     if (!inv.ok()) return Fail(kExitUsage, inv.status().message(), result.warnings);
     result.inventory = std::move(*inv);
   } else {
-    auto inv = inventory::CollectInventory(*root_fs, inventory::CollectOptions{});
+    inventory::CollectOptions collect;
+    collect.include_dev = o.include_dev;
+    collect.skip_paths = o.skip_paths;
+    auto inv = inventory::CollectInventory(*root_fs, collect);
     if (!inv.ok()) return Fail(kExitUsage, inv.status().message(), result.warnings);
     result.inventory = std::move(*inv);
   }
@@ -288,6 +291,13 @@ void AddScan(CLI::App& app, int* exit_code) {
     cmd->add_option("--ignorefile", opts->ignorefile,
                     "File of vulnerability ids to suppress, one per line: "
                     "ID [expires=YYYY-MM-DD] [# reason]");
+    if (t.name != std::string_view("sbom")) {
+      cmd->add_flag("--include-dev", opts->include_dev,
+                    "Keep dependencies a lockfile marks development-only");
+      cmd->add_option("--skip-dir", opts->skip_paths,
+                      "Directory (relative to the root) not to walk for language packages; "
+                      "repeatable");
+    }
     cmd->add_option("--max-db-age", opts->max_db_age_days,
                     "Warn when the advisory DB is older than N days (0: never)")
         ->check(CLI::NonNegativeNumber)

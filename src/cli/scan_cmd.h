@@ -39,6 +39,8 @@ struct ScanOptions {
   bool color = false;           // table: ANSI colours (the CLI sets it for a terminal)
   std::string now;              // RFC 3339 time of the scan; empty: the clock (tests pin it)
   std::string host_root = "/";  // the root `host` scans (tests point it elsewhere)
+  bool include_dev = false;     // keep development-only dependencies
+  std::vector<std::string> skip_paths;  // directories the language walk does not enter
 };
 
 struct ScanOutcome {

@@ -17,7 +17,14 @@ constexpr std::array kCollectors = {
     CollectorEntry{"dpkg", &MakeDpkgCollector},
     CollectorEntry{"apk", &MakeApkCollector},
     CollectorEntry{"rpm", &MakeRpmCollector},
+    CollectorEntry{"lang", &MakeLanguageCollector},
 };
+
+// Drops development-only packages unless they are wanted.
+void FilterDev(std::vector<model::Package>& packages, bool include_dev) {
+  if (include_dev) return;
+  std::erase_if(packages, [](const model::Package& p) { return p.dev; });
+}
 
 std::string KnownCollectorNames() {
   std::string out;
@@ -30,7 +37,7 @@ std::string KnownCollectorNames() {
 
 auto SortKey(const model::Package& p) {
   return std::tie(p.ecosystem, p.name, p.version, p.path, p.arch, p.source_name, p.source_version,
-                  p.purl, p.layer_digest, p.package_manager);
+                  p.purl, p.layer_digest, p.package_manager, p.dev);
 }
 
 }  // namespace
@@ -86,7 +93,7 @@ base::Result<model::Inventory> CollectInventory(const Fs& fs, const CollectOptio
   model::Inventory inv;
   inv.os = DetectOs(fs, inv.warnings);
   for (const CollectorEntry* entry : selected) {
-    std::unique_ptr<Collector> collector = entry->make();
+    std::unique_ptr<Collector> collector = entry->make(options);
     base::Status s = collector->Collect(fs, inv.os, inv);
     if (!s.ok()) {
       inv.warnings.push_back(
@@ -95,12 +102,13 @@ base::Result<model::Inventory> CollectInventory(const Fs& fs, const CollectOptio
     inv.collectors.push_back(std::string(collector->Name()) + "@" +
                              std::to_string(collector->Version()));
   }
+  FilterDev(inv.packages, options.include_dev);
   SortPackages(inv.packages);
   return inv;
 }
 
 base::Result<model::Inventory> CollectLockfile(std::string_view type, std::string_view bytes,
-                                               std::string path) {
+                                               std::string path, bool include_dev) {
   const ParserEntry* parser = FindParser(type);
   if (parser == nullptr) {
     return base::Status::NotFound("unknown lockfile type '" + std::string(type) +
@@ -116,6 +124,7 @@ base::Result<model::Inventory> CollectLockfile(std::string_view type, std::strin
     inv.warnings.push_back({std::move(w.location), std::move(w.message)});
   }
   inv.collectors.push_back(std::string(parser->type) + "@" + std::to_string(parser->version));
+  FilterDev(inv.packages, include_dev);
   SortPackages(inv.packages);
   return inv;
 }

@@ -24,6 +24,17 @@
 
 namespace assay::inventory {
 
+struct CollectOptions {
+  // Names of the collectors to run (each must be registered); empty runs all of them.
+  std::vector<std::string> collectors;
+  // Keep packages their lockfile marks development-only (Package::dev); off by default, as a
+  // dev dependency is not deployed.
+  bool include_dev = false;
+  // Directories (relative to the root, '/'-separated, no leading '/') the language walk does
+  // not enter, on top of the pseudo-filesystems it always skips (proc, sys, dev).
+  std::vector<std::string> skip_paths;
+};
+
 // One kind of package database. Implementations are stateless and thread-safe: Collect may run
 // concurrently on different trees.
 class Collector {
@@ -47,7 +58,7 @@ class Collector {
                                model::Inventory& out) const = 0;
 };
 
-using CollectorFactory = std::unique_ptr<Collector> (*)();
+using CollectorFactory = std::unique_ptr<Collector> (*)(const CollectOptions& options);
 
 struct CollectorEntry {
   std::string_view name;
@@ -68,9 +79,24 @@ const CollectorEntry* FindCollector(std::string_view name);
 //        of rpmdb.sqlite, Packages.db (ndb) and Packages (Berkeley DB), newest format first. A
 //        database whose bytes equal one already read (var/lib/rpm a symlink to the sysimage
 //        directory, as on Fedora and openSUSE) is read once.
-std::unique_ptr<Collector> MakeDpkgCollector();
-std::unique_ptr<Collector> MakeApkCollector();
-std::unique_ptr<Collector> MakeRpmCollector();
+std::unique_ptr<Collector> MakeDpkgCollector(const CollectOptions& options);
+std::unique_ptr<Collector> MakeApkCollector(const CollectOptions& options);
+std::unique_ptr<Collector> MakeRpmCollector(const CollectOptions& options);
+
+// The language collector (lang_collector.cc): one pass over the whole tree that hands every
+// file a language parser understands to it (parser.h), recognising files by name and
+// executables (Go build info, cargo-auditable) by their magic bytes: every file with an
+// execute bit or of at least 1 MiB is sniffed (ELF: header and section names only). Rules:
+//  - never follows symlinks (so never leaves the root and never loops); skips proc/, sys/,
+//    dev/ and CollectOptions::skip_paths; memory stays bounded by one directory listing per
+//    level of depth plus the files it reads;
+//  - a file owned by an OS package (dpkg var/lib/dpkg/info/*.list, the apk database's file
+//    list) is not read: the distribution's advisories rule it (DESIGN §5);
+//  - lockfiles inside node_modules/ are published artefacts of a dependency, not the
+//    project's: only node_modules/**/package.json (the installed package) counts there;
+//  - node_modules/.package-lock.json is not read in a walk: the installed package.json files
+//    say the same thing (the type is still available to `--lockfile`).
+std::unique_ptr<Collector> MakeLanguageCollector(const CollectOptions& options);
 
 // The operating system of the tree, from the first of these that is present and parses:
 //  - etc/os-release, else usr/lib/os-release (os-release(5)): id, version_id, codename
@@ -89,24 +115,21 @@ std::unique_ptr<Collector> MakeRpmCollector();
 // entries and deb822 stanzas with "Enabled: no" do not count.
 model::OsInfo DetectOs(const Fs& fs, std::vector<model::InventoryWarning>& warnings);
 
-struct CollectOptions {
-  // Names of the collectors to run (each must be registered); empty runs all of them.
-  std::vector<std::string> collectors;
-};
-
 // Detects the OS, runs the collectors in registry order, records "<name>@<version>" of each in
-// Inventory::collectors and sorts the packages (SortPackages). Fails only when the root of `fs`
+// Inventory::collectors, drops development-only packages unless options.include_dev, and sorts
+// the packages (SortPackages). Fails only when the root of `fs`
 // is not a readable directory or `options` names an unknown collector (InvalidArgument listing
 // the known ones); everything else is a warning. Thread-safe.
 base::Result<model::Inventory> CollectInventory(const Fs& fs, const CollectOptions& options);
 
 // Runs the parser registered under `type` (parser.h: "dpkg-status", "apk-installed", ...) over
 // one file's bytes: `path` is how the file is named in packages and warnings. The OS stays
-// empty, Inventory::collectors gets "<type>@<parser version>", packages are sorted. NotFound
+// empty, Inventory::collectors gets "<type>@<parser version>", packages are sorted, and
+// development-only packages are dropped unless `include_dev`. NotFound
 // naming the known types when `type` is not registered; the parser's error (with `path` as
 // context) when the file is not of that type at all.
 base::Result<model::Inventory> CollectLockfile(std::string_view type, std::string_view bytes,
-                                               std::string path);
+                                               std::string path, bool include_dev = false);
 
 // The registered parser types, comma-separated, for messages: "dpkg-status, apk-installed, ...".
 std::string KnownLockfileTypes();

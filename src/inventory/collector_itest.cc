@@ -30,13 +30,27 @@
 #include "inventory/collector.h"
 #include "inventory/fs.h"
 #include "inventory/inventory_json.h"
+#include "model/ecosystem.h"
 
 namespace assay::inventory {
 namespace {
 
 namespace stdfs = std::filesystem;
 
-// The root filesystem targets (the other scan targets are lockfiles and binaries).
+// The language targets: lockfiles, an installed node_modules tree and a Go binary, no OS.
+const std::vector<std::string>& LanguageTargets() {
+  static const std::vector<std::string> targets = {
+      "cargo-trivy-normal", "composer-trivy-happy", "gem-rails-lock",    "go-binary-trivy",
+      "go-sum-trivy",       "npm-node-modules",     "pypi-pipfile-many", "pypi-uv-normal",
+  };
+  return targets;
+}
+
+bool IsOsPackage(const model::Package& p) {
+  return p.package_manager == "dpkg" || p.package_manager == "apk" || p.package_manager == "rpm";
+}
+
+// The root filesystem targets (with an OS package database).
 const std::vector<std::string>& RootfsTargets() {
   static const std::vector<std::string> targets = {
       "alpine3.3-min-node",       "alpine3.4-haconiwa-image", "alpine3.4-trivy-apk",
@@ -87,8 +101,12 @@ TEST(CollectorGoldenTest, ScanTargets) {
   if (!targets) GTEST_SKIP() << "shared data set not found";
   const bool update = UpdateGolden();
   std::printf("\n%-26s %-18s %8s %8s\n", "target", "ecosystem", "packages", "warnings");
-  for (const std::string& target : RootfsTargets()) {
+  std::vector<std::string> all = RootfsTargets();
+  all.insert(all.end(), LanguageTargets().begin(), LanguageTargets().end());
+  for (const std::string& target : all) {
     SCOPED_TRACE(target);
+    const bool os_target = std::find(RootfsTargets().begin(), RootfsTargets().end(), target) !=
+                           RootfsTargets().end();
     stdfs::path root = *targets / target;
     ASSERT_TRUE(stdfs::is_directory(root)) << root;
     base::Result<model::Inventory> inv = Collect(root);
@@ -97,14 +115,21 @@ TEST(CollectorGoldenTest, ScanTargets) {
                 inv->packages.size(), inv->warnings.size());
 
     // Shape checks that hold for every target, golden or not.
-    EXPECT_TRUE(inv->os.known());
+    EXPECT_EQ(inv->os.known(), os_target);
     EXPECT_FALSE(inv->packages.empty());
-    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    std::set<std::tuple<std::string, std::string, std::string, std::string>> seen;
     for (const auto& p : inv->packages) {
-      EXPECT_EQ(p.ecosystem, inv->os.ecosystem) << p.name;
       EXPECT_FALSE(p.version.empty()) << p.name;
-      EXPECT_TRUE(p.path == "var/lib/dpkg/status" || p.path == "lib/apk/db/installed") << p.path;
-      EXPECT_TRUE(seen.insert({p.name, p.arch, p.version}).second) << "duplicate " << p.name;
+      EXPECT_FALSE(p.purl.empty()) << p.name;
+      if (IsOsPackage(p)) {
+        EXPECT_EQ(p.ecosystem, inv->os.ecosystem) << p.name;
+        EXPECT_TRUE(p.path == "var/lib/dpkg/status" || p.path == "lib/apk/db/installed")
+            << p.path;
+      } else {
+        EXPECT_FALSE(model::IsOsEcosystem(model::SplitEcosystem(p.ecosystem).base)) << p.name;
+      }
+      EXPECT_TRUE(seen.insert({p.name, p.arch, p.version, p.path}).second)
+          << "duplicate " << p.name;
     }
 
     std::string got = InventoryToJsonText(*inv);

@@ -19,9 +19,18 @@
 #include "base/file.h"
 #include "base/testing/conformance.h"
 #include "inventory/fs.h"
+#include "inventory/internal/test_tree.h"
 
 namespace assay::inventory {
 namespace {
+
+using internal::Tree;
+
+CollectOptions Only(std::vector<std::string> collectors) {
+  CollectOptions o;
+  o.collectors = std::move(collectors);
+  return o;
+}
 
 namespace stdfs = std::filesystem;
 
@@ -104,68 +113,6 @@ P:broken
 A:x86_64
 )";
 
-class Tree {
- public:
-  Tree() {
-    auto tmp = base::TempDir::Create("assay-collector-test");
-    EXPECT_TRUE(tmp.ok()) << tmp.status().ToString();
-    tmp_.emplace(std::move(tmp).value());
-    root_ = tmp_->path() / "root";
-    stdfs::create_directories(root_);
-  }
-
-  Tree& File(const std::string& rel, std::string_view text) {
-    stdfs::path p = root_ / rel;
-    stdfs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return *this;
-  }
-
-  Tree& Copy(const stdfs::path& from, const std::string& rel) {
-    stdfs::path p = root_ / rel;
-    stdfs::create_directories(p.parent_path());
-    stdfs::copy_file(from, p);
-    return *this;
-  }
-
-  Tree& Symlink(const std::string& target, const std::string& rel) {
-    stdfs::path p = root_ / rel;
-    stdfs::create_directories(p.parent_path());
-    EXPECT_EQ(::symlink(target.c_str(), p.c_str()), 0) << rel;
-    return *this;
-  }
-
-  Tree& Fifo(const std::string& rel) {
-    stdfs::path p = root_ / rel;
-    stdfs::create_directories(p.parent_path());
-    EXPECT_EQ(::mkfifo(p.c_str(), 0644), 0) << rel;
-    return *this;
-  }
-
-  model::Inventory Collect(const CollectOptions& options = {}) const {
-    auto fs = OpenDirFs(root_);
-    EXPECT_TRUE(fs.ok()) << fs.status().ToString();
-    if (!fs.ok()) return {};
-    auto inv = CollectInventory(**fs, options);
-    EXPECT_TRUE(inv.ok()) << inv.status().ToString();
-    return inv.ok() ? std::move(inv).value() : model::Inventory{};
-  }
-
-  model::OsInfo Os(std::vector<model::InventoryWarning>* warnings = nullptr) const {
-    auto fs = OpenDirFs(root_);
-    EXPECT_TRUE(fs.ok());
-    std::vector<model::InventoryWarning> w;
-    model::OsInfo os = fs.ok() ? DetectOs(**fs, w) : model::OsInfo{};
-    if (warnings != nullptr) *warnings = w;
-    return os;
-  }
-
-  const stdfs::path& root() const { return root_; }
-
- private:
-  std::optional<base::TempDir> tmp_;
-  stdfs::path root_;
-};
 
 stdfs::path RpmFixture(const std::string& rel) {
   return testing::SourceDir() / "src/inventory/testdata/rpm" / rel;
@@ -174,7 +121,7 @@ stdfs::path RpmFixture(const std::string& rel) {
 std::vector<std::string> AllCollectorVersions() {
   std::vector<std::string> out;
   for (const auto& c : Collectors()) {
-    auto made = c.make();
+    auto made = c.make({});
     out.push_back(std::string(made->Name()) + "@" + std::to_string(made->Version()));
   }
   return out;
@@ -210,13 +157,13 @@ TEST(CollectorRegistryTest, OneListWithStableNames) {
   std::vector<std::string> names;
   for (const auto& c : Collectors()) {
     names.emplace_back(c.name);
-    auto made = c.make();
+    auto made = c.make({});
     ASSERT_NE(made, nullptr);
     EXPECT_EQ(made->Name(), c.name);
     EXPECT_GE(made->Version(), 1);
     EXPECT_EQ(FindCollector(c.name), &c);
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"dpkg", "apk", "rpm"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"dpkg", "apk", "rpm", "lang"}));
   EXPECT_EQ(FindCollector("pip"), nullptr);
 }
 
@@ -560,7 +507,7 @@ TEST(CollectInventoryTest, Options) {
   t.File("etc/os-release", kDebian12)
       .File("var/lib/dpkg/status", kDpkgStatus)
       .File("lib/apk/db/installed", kApkInstalled);
-  model::Inventory apk_only = t.Collect({.collectors = {"apk"}});
+  model::Inventory apk_only = t.Collect(Only({"apk"}));
   EXPECT_EQ(apk_only.packages.size(), 2u);
   ASSERT_EQ(apk_only.collectors.size(), 1u);
   EXPECT_EQ(apk_only.collectors[0].rfind("apk@", 0), 0u);
@@ -569,9 +516,9 @@ TEST(CollectInventoryTest, Options) {
 
   auto fs = OpenDirFs(t.root());
   ASSERT_TRUE(fs.ok());
-  auto bad = CollectInventory(**fs, {.collectors = {"dpkg", "pacman"}});
+  auto bad = CollectInventory(**fs, Only({"dpkg", "pacman"}));
   EXPECT_EQ(bad.status().code(), base::Code::kInvalidArgument);
-  EXPECT_EQ(bad.status().message(), "unknown collector 'pacman' (known: dpkg, apk, rpm)");
+  EXPECT_EQ(bad.status().message(), "unknown collector 'pacman' (known: dpkg, apk, rpm, lang)");
 }
 
 TEST(CollectLockfileTest, ParserByType) {
@@ -584,10 +531,10 @@ TEST(CollectLockfileTest, ParserByType) {
   EXPECT_EQ(inv->os.id, "");
   EXPECT_EQ(inv->collectors, (std::vector<std::string>{"dpkg-status@1"}));
 
-  auto unknown = CollectLockfile("yarn-lock", "", "yarn.lock");
+  auto unknown = CollectLockfile("cocoapods-lock", "", "Podfile.lock");
   EXPECT_EQ(unknown.status().code(), base::Code::kNotFound);
   EXPECT_EQ(unknown.status().message(),
-            "unknown lockfile type 'yarn-lock' (known: " + KnownLockfileTypes() + ")");
+            "unknown lockfile type 'cocoapods-lock' (known: " + KnownLockfileTypes() + ")");
   EXPECT_NE(KnownLockfileTypes().find("dpkg-status, apk-installed"), std::string::npos);
 
   auto wrong = CollectLockfile("apk-installed", "this is not\nan apk database\n", "x");

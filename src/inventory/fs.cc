@@ -125,25 +125,8 @@ class DirFs final : public Fs {
 
   base::Result<std::string> ReadFile(std::string_view rel, uint64_t max_bytes) const override {
     struct stat st;
-    ASSAY_ASSIGN_OR_RETURN(UniqueFd path_fd, Resolve(rel, /*follow=*/true, &st));
-    if (!S_ISREG(st.st_mode)) {
-      return base::Status::InvalidArgument(Shown(rel) + ": " +
-                                           std::string(SpecialKind(st.st_mode)) + ", not read");
-    }
+    ASSAY_ASSIGN_OR_RETURN(UniqueFd fd, OpenRegular(rel, &st));
     if (static_cast<uint64_t>(st.st_size) > max_bytes) return TooBig(rel, max_bytes);
-    constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-    UniqueFd fd(Reopen(path_fd.get(), kFlags));
-    if (!fd.valid()) {
-      if (errno != ENOENT) return Errno(rel, errno);
-      // No /proc: open the path again, then make sure it is still the inode checked above.
-      ASSAY_ASSIGN_OR_RETURN(fd, OpenPath(rel, kFlags));
-    }
-    struct stat now;
-    if (::fstat(fd.get(), &now) != 0) return Errno(rel, errno);
-    if (now.st_dev != st.st_dev || now.st_ino != st.st_ino || !S_ISREG(now.st_mode)) {
-      return base::Status::IOError(Shown(rel) + ": changed while being opened");
-    }
-
     std::string out;
     out.reserve(static_cast<size_t>(st.st_size));
     char buf[1 << 16];
@@ -161,6 +144,30 @@ class DirFs final : public Fs {
     return out;
   }
 
+  base::Result<std::string> ReadRange(std::string_view rel, uint64_t offset,
+                                      uint64_t length) const override {
+    struct stat st;
+    ASSAY_ASSIGN_OR_RETURN(UniqueFd fd, OpenRegular(rel, &st));
+    const uint64_t size = static_cast<uint64_t>(st.st_size);
+    if (offset >= size) return std::string();
+    length = std::min(length, size - offset);
+    if (length > kDefaultMaxReadBytes) return TooBig(rel, kDefaultMaxReadBytes);
+    std::string out(static_cast<size_t>(length), '\0');
+    size_t got = 0;
+    while (got < out.size()) {
+      ssize_t n =
+          ::pread(fd.get(), out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Errno(rel, errno);
+      }
+      if (n == 0) break;  // the file shrank
+      got += static_cast<size_t>(n);
+    }
+    out.resize(got);
+    return out;
+  }
+
   base::Result<FileInfo> Stat(std::string_view rel) const override {
     return StatImpl(rel, /*follow=*/false);
   }
@@ -170,6 +177,15 @@ class DirFs final : public Fs {
   }
 
   base::Result<std::vector<DirEntry>> ListDir(std::string_view rel) const override {
+    return ListDirImpl(rel, /*with_modes=*/false);
+  }
+
+  base::Result<std::vector<DirEntry>> ListDirWithModes(std::string_view rel) const override {
+    return ListDirImpl(rel, /*with_modes=*/true);
+  }
+
+ private:
+  base::Result<std::vector<DirEntry>> ListDirImpl(std::string_view rel, bool with_modes) const {
     struct stat st;
     ASSAY_ASSIGN_OR_RETURN(UniqueFd path_fd, Resolve(rel, /*follow=*/true, &st));
     if (!S_ISDIR(st.st_mode)) {
@@ -218,7 +234,16 @@ class DirFs final : public Fs {
         default:
           break;
       }
-      out.push_back({std::string(name), type});
+      uint32_t mode = 0;
+      uint64_t size = 0;
+      if (with_modes && type == FileType::kRegular) {
+        struct stat est;
+        if (::fstatat(::dirfd(dir), e->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0) {
+          mode = est.st_mode & 07777;
+          size = static_cast<uint64_t>(est.st_size);
+        }
+      }
+      out.push_back({std::string(name), type, mode, size});
     }
     ::closedir(dir);
     if (err != 0) return Errno(rel, err);
@@ -227,7 +252,29 @@ class DirFs final : public Fs {
     return out;
   }
 
- private:
+  // An open, readable descriptor on the regular file at `rel` and its stat: resolved with
+  // O_PATH, checked to be a regular file, then reopened through that handle.
+  base::Result<UniqueFd> OpenRegular(std::string_view rel, struct stat* st) const {
+    ASSAY_ASSIGN_OR_RETURN(UniqueFd path_fd, Resolve(rel, /*follow=*/true, st));
+    if (!S_ISREG(st->st_mode)) {
+      return base::Status::InvalidArgument(Shown(rel) + ": " +
+                                           std::string(SpecialKind(st->st_mode)) + ", not read");
+    }
+    constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+    UniqueFd fd(Reopen(path_fd.get(), kFlags));
+    if (!fd.valid()) {
+      if (errno != ENOENT) return Errno(rel, errno);
+      // No /proc: open the path again, then make sure it is still the inode checked above.
+      ASSAY_ASSIGN_OR_RETURN(fd, OpenPath(rel, kFlags));
+    }
+    struct stat now;
+    if (::fstat(fd.get(), &now) != 0) return Errno(rel, errno);
+    if (now.st_dev != st->st_dev || now.st_ino != st->st_ino || !S_ISREG(now.st_mode)) {
+      return base::Status::IOError(Shown(rel) + ": changed while being opened");
+    }
+    return fd;
+  }
+
   static base::Status TooBig(std::string_view rel, uint64_t max_bytes) {
     return base::Status::InvalidArgument(Shown(rel) + ": larger than the read limit of " +
                                          std::to_string(max_bytes) + " bytes");
@@ -262,7 +309,8 @@ class DirFs final : public Fs {
   base::Result<FileInfo> StatImpl(std::string_view rel, bool follow) const {
     struct stat st;
     ASSAY_ASSIGN_OR_RETURN(UniqueFd fd, Resolve(rel, follow, &st));
-    return FileInfo{TypeOf(st.st_mode), static_cast<uint64_t>(st.st_size)};
+    return FileInfo{TypeOf(st.st_mode), static_cast<uint64_t>(st.st_size),
+                    static_cast<uint32_t>(st.st_mode & 07777)};
   }
 
   UniqueFd root_;
@@ -283,6 +331,26 @@ std::string_view FileTypeName(FileType type) {
       return "other";
   }
   return "other";
+}
+
+base::Result<std::vector<DirEntry>> Fs::ListDirWithModes(std::string_view rel) const {
+  ASSAY_ASSIGN_OR_RETURN(std::vector<DirEntry> entries, ListDir(rel));
+  for (DirEntry& e : entries) {
+    if (e.type != FileType::kRegular) continue;
+    std::string child = rel.empty() ? e.name : std::string(rel) + "/" + e.name;
+    if (auto info = Stat(child); info.ok()) {
+      e.mode = info->mode;
+      e.size = info->size;
+    }
+  }
+  return entries;
+}
+
+base::Result<std::string> Fs::ReadRange(std::string_view rel, uint64_t offset,
+                                        uint64_t length) const {
+  ASSAY_ASSIGN_OR_RETURN(std::string all, ReadFile(rel, kDefaultMaxReadBytes));
+  if (offset >= all.size()) return std::string();
+  return all.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
 }
 
 base::Result<std::unique_ptr<Fs>> OpenDirFs(const stdfs::path& root) {

@@ -41,11 +41,14 @@ std::string_view FileTypeName(FileType type);
 struct FileInfo {
   FileType type = FileType::kOther;
   uint64_t size = 0;  // bytes for a regular file; what the source reports otherwise
+  uint32_t mode = 0;  // permission bits (st_mode & 07777)
 };
 
 struct DirEntry {
   std::string name;                  // one path component, never "." or ".."
   FileType type = FileType::kOther;  // of the entry itself (a symlink is kSymlink)
+  uint32_t mode = 0;  // permission bits of a regular file; only from ListDirWithModes
+  uint64_t size = 0;  // bytes of a regular file; only from ListDirWithModes
 };
 
 // Implementations are immutable after construction and thread-safe: share one instance.
@@ -79,6 +82,17 @@ class Fs {
   // The entries of the directory at `rel` (symlinks followed inside the root), sorted by name
   // (bytewise).
   virtual base::Result<std::vector<DirEntry>> ListDir(std::string_view rel) const = 0;
+
+  // ListDir, plus DirEntry::mode and DirEntry::size for regular entries (what a tree walk needs to tell
+  // executables apart without opening them). The default asks Stat for each regular entry;
+  // sources that know modes cheaply override it.
+  virtual base::Result<std::vector<DirEntry>> ListDirWithModes(std::string_view rel) const;
+
+  // Up to `length` bytes of the regular file at `rel` from `offset` (fewer at the end of the
+  // file; empty past it), following symlinks inside the root like ReadFile. The default reads
+  // the whole file (within kDefaultMaxReadBytes); sources with random access override it.
+  virtual base::Result<std::string> ReadRange(std::string_view rel, uint64_t offset,
+                                              uint64_t length) const;
 };
 
 // A view of the directory `root` on the local filesystem. Resolution uses Linux openat2(2) with

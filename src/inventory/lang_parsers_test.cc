@@ -20,6 +20,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct Format {
   const char* file;       // conformance/parsers/<file>
   std::string_view type;  // registry type the fixture goes through
 };
+
+// gtest prints the parameter of a failing test with this.
+void PrintTo(const Format& f, std::ostream* os) { *os << f.test_name; }
 
 const Format kFormats[] = {
     {"PythonMetadata", "python_dist_info_egg_info.jsonl", "python-metadata"},

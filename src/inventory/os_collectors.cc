@@ -17,6 +17,7 @@
 #include "inventory/apk.h"
 #include "inventory/collector.h"
 #include "inventory/dpkg.h"
+#include "inventory/internal/collect_util.h"
 #include "inventory/os_release.h"
 #include "inventory/parser.h"
 #include "inventory/rpm.h"
@@ -25,43 +26,13 @@
 namespace assay::inventory {
 namespace {
 
+using internal::EndsWith;
+using internal::ParseInto;
+using internal::ReadIfPresent;
+using internal::Warn;
+
 // Release files and apt sources are small; a larger one is not what it claims to be.
 constexpr uint64_t kMaxSmallFileBytes = uint64_t{1} << 20;
-
-void Warn(std::vector<model::InventoryWarning>& warnings, std::string location,
-          std::string message) {
-  warnings.push_back({std::move(location), std::move(message)});
-}
-
-// The file's bytes; nullopt when it is absent (silently) or unreadable (with a warning naming
-// it, the location being the file itself).
-std::optional<std::string> ReadIfPresent(const Fs& fs, std::string_view rel, uint64_t max_bytes,
-                                         std::vector<model::InventoryWarning>& warnings) {
-  base::Result<std::string> r = fs.ReadFile(rel, max_bytes);
-  if (r.ok()) return std::move(r).value();
-  if (r.status().code() != base::Code::kNotFound) {
-    Warn(warnings, std::string(rel), "cannot read: " + r.status().message());
-  }
-  return std::nullopt;
-}
-
-// Runs `parse` over one file and appends its packages and warnings. A file the parser rejects
-// as a whole becomes one warning. Returns whether the parser accepted the file.
-bool ParseInto(ParseFn parse, std::string_view bytes, std::string_view rel,
-               const std::string& ecosystem, model::Inventory& out) {
-  base::Result<Parsed> parsed = parse({bytes, std::string(rel), ecosystem});
-  if (!parsed.ok()) {
-    Warn(out.warnings, std::string(rel), "not parsed: " + parsed.status().message());
-    return false;
-  }
-  for (auto& p : parsed->packages) out.packages.push_back(std::move(p));
-  for (auto& w : parsed->warnings) Warn(out.warnings, std::move(w.location), std::move(w.message));
-  return true;
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 // The OS ecosystem when its base is one of `bases` (the distributions whose packages this
 // package manager installs), else `fallback`: a dpkg database inside an Alpine tree must not be
@@ -384,8 +355,14 @@ model::OsInfo DetectOs(const Fs& fs, std::vector<model::InventoryWarning>& warni
   return *os;
 }
 
-std::unique_ptr<Collector> MakeDpkgCollector() { return std::make_unique<DpkgCollector>(); }
-std::unique_ptr<Collector> MakeApkCollector() { return std::make_unique<ApkCollector>(); }
-std::unique_ptr<Collector> MakeRpmCollector() { return std::make_unique<RpmCollector>(); }
+std::unique_ptr<Collector> MakeDpkgCollector(const CollectOptions& /*options*/) {
+  return std::make_unique<DpkgCollector>();
+}
+std::unique_ptr<Collector> MakeApkCollector(const CollectOptions& /*options*/) {
+  return std::make_unique<ApkCollector>();
+}
+std::unique_ptr<Collector> MakeRpmCollector(const CollectOptions& /*options*/) {
+  return std::make_unique<RpmCollector>();
+}
 
 }  // namespace assay::inventory

@@ -235,5 +235,63 @@ TEST(MatchGoldenTest, ScanTargets) {
   }
 }
 
+// The lockfile, node_modules and Go binary targets: language packages matched against their
+// ecosystems' advisories (PyPI, Go, crates.io, RubyGems, Packagist current; npm partial).
+TEST(MatchGoldenTest, LanguageTargets) {
+  auto targets = ScanTargets();
+  if (!targets) GTEST_SKIP() << "shared data set not found";
+  SharedDb& shared = Db();
+  if (shared.skipped) GTEST_SKIP() << shared.error;
+  ASSERT_NE(shared.db, nullptr) << shared.error;
+  const bool update = UpdateGolden();
+  std::printf("\n%-22s %8s %8s %6s %6s %6s %6s %6s %6s %8s\n", "target", "packages", "findings",
+              "crit", "high", "medium", "low", "untri", "nofix", "warnings");
+  for (const char* target :
+       {"cargo-trivy-normal", "composer-trivy-happy", "gem-rails-lock", "go-binary-trivy",
+        "go-sum-trivy", "npm-node-modules", "pypi-pipfile-many", "pypi-uv-normal"}) {
+    SCOPED_TRACE(target);
+    auto fs = inventory::OpenDirFs(*targets / target);
+    ASSERT_TRUE(fs.ok()) << fs.status().ToString();
+    auto inv = inventory::CollectInventory(**fs, {});
+    ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+    auto result = MatchInventory(*inv, *shared.db,
+                                 {std::string("rootfs:") + target, "2026-01-01T00:00:00Z"});
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    std::map<model::Severity, size_t> by_severity;
+    size_t unfixed = 0;
+    std::set<std::string> ids;
+    for (const model::Finding& f : result->findings) {
+      ++by_severity[f.severity];
+      if (f.fix_available == model::FixAvailable::kNo) ++unfixed;
+      const auto& d = f.package_vulnerability_details;
+      ASSERT_EQ(d.vulnerable_packages.size(), 1u);
+      // A language package only ever matches its own ecosystem's advisories.
+      EXPECT_FALSE(model::IsOsEcosystem(
+          model::SplitEcosystem(d.vulnerable_packages[0].ecosystem).base));
+      EXPECT_TRUE(ids.insert(f.finding_id).second) << "duplicate finding id " << f.finding_id;
+    }
+    std::printf("%-22s %8zu %8zu %6zu %6zu %6zu %6zu %6zu %6zu %8zu\n", target,
+                inv->packages.size(), result->findings.size(),
+                by_severity[model::Severity::kCritical], by_severity[model::Severity::kHigh],
+                by_severity[model::Severity::kMedium], by_severity[model::Severity::kLow],
+                by_severity[model::Severity::kUntriaged], unfixed, result->warnings.size());
+    for (const auto& w : result->warnings) {
+      std::printf("    warning: %s: %s\n", w.location.c_str(), w.message.c_str());
+    }
+    std::string got = Summary(result->findings);
+    stdfs::path golden = GoldenPath(target);
+    if (update) {
+      base::Status s = base::WriteFileAtomic(golden, got);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      continue;
+    }
+    auto want = base::ReadFile(golden);
+    ASSERT_TRUE(want.ok()) << want.status().ToString()
+                           << " (run with ASSAY_UPDATE_GOLDEN=1 to create it)";
+    EXPECT_TRUE(*want == got) << golden << " differs at line " << FirstDifferentLine(*want, got);
+  }
+  std::fflush(stdout);
+}
+
 }  // namespace
 }  // namespace assay::match
