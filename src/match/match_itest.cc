@@ -235,6 +235,92 @@ TEST(MatchGoldenTest, ScanTargets) {
   }
 }
 
+// Old package databases from the conformance corpus (peers' own fixtures), each placed in a
+// temporary root filesystem beside an os-release chosen from the evidence in its versions (the
+// fixtures carry none), then scanned like any rootfs. Goldens: conformance-<name>.findings.txt.
+TEST(MatchGoldenTest, ConformanceFixtures) {
+  auto conformance = assay::testing::ConformanceDir();
+  if (!conformance) GTEST_SKIP() << "conformance corpus absent";
+  SharedDb& shared = Db();
+  if (shared.skipped) GTEST_SKIP() << shared.error;
+  ASSERT_NE(shared.db, nullptr) << shared.error;
+  const bool update = UpdateGolden();
+  struct Fixture {
+    const char* name;
+    const char* file;    // under conformance/parsers/fixtures/
+    const char* target;  // where it goes in the root filesystem
+    const char* os_id;
+    const char* version_id;
+    const char* evidence;
+  };
+  const Fixture fixtures[] = {
+      {"trivy-dpkg-valid", "trivy/fanal/analyzer/pkg/dpkg/testdata/valid.txtar.d/var/lib/dpkg/status",
+       "var/lib/dpkg/status", "ubuntu", "18.04", "libc6 2.27-3ubuntu1, apt 1.6.3ubuntu0.1 (bionic)"},
+      {"trivy-dpkg-corrupsed",
+       "trivy/fanal/analyzer/pkg/dpkg/testdata/corrupsed.txtar.d/var/lib/dpkg/status",
+       "var/lib/dpkg/status", "ubuntu", "16.04", "libpam 1.1.8-3.1ubuntu3 (xenial)"},
+      {"trivy-dpkg-md5sums",
+       "trivy/fanal/analyzer/pkg/dpkg/testdata/md5sums.txtar.d/var/lib/dpkg/status",
+       "var/lib/dpkg/status", "debian", "9", "tar 1.29b-2 (stretch)"},
+      {"trivy-dpkg-digest", "trivy/fanal/analyzer/pkg/dpkg/testdata/digest.txtar.d/var/lib/dpkg/status",
+       "var/lib/dpkg/status", "debian", "11", "tar 1.34+dfsg-1 (bullseye)"},
+      {"scalibr-dpkg-valid", "osv-scalibr/os/dpkg/testdata/dpkg/valid", "var/lib/dpkg/status",
+       "debian", "12", "util-linux 2.38.1-5+b1 (bookworm)"},
+      {"trivy-apk", "trivy/fanal/analyzer/pkg/apk/testdata/apk", "lib/apk/db/installed", "alpine",
+       "3.4.0", "musl 1.1.14-r10, busybox 1.24.2-r9 (3.4)"},
+      {"scalibr-apk-installed", "osv-scalibr/os/apk/testdata/installed", "lib/apk/db/installed",
+       "alpine", "3.18.0", "alpine-baselayout 3.4.3-r1, apk-tools 2.14.0-r0 (3.18)"},
+  };
+  auto tmp = base::TempDir::Create("assay-match-fixtures");
+  ASSERT_TRUE(tmp.ok()) << tmp.status().ToString();
+  std::printf("\n%-24s %-14s %8s %8s %6s  %s\n", "fixture", "ecosystem", "packages", "findings",
+              "nofix", "os chosen from");
+  for (const Fixture& fx : fixtures) {
+    SCOPED_TRACE(fx.name);
+    const stdfs::path src = *conformance / "parsers/fixtures" / fx.file;
+    if (!stdfs::exists(src)) {
+      ADD_FAILURE() << src << " missing";
+      continue;
+    }
+    const stdfs::path root = tmp->path() / fx.name;
+    stdfs::create_directories((root / fx.target).parent_path());
+    stdfs::copy_file(src, root / fx.target);
+    stdfs::create_directories(root / "etc");
+    base::Status s = base::WriteFileAtomic(
+        root / "etc/os-release", std::string("ID=") + fx.os_id + "\nVERSION_ID=\"" +
+                                     fx.version_id + "\"\n");
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    auto fs = inventory::OpenDirFs(root);
+    ASSERT_TRUE(fs.ok()) << fs.status().ToString();
+    auto inv = inventory::CollectInventory(**fs, {});
+    ASSERT_TRUE(inv.ok()) << inv.status().ToString();
+    ASSERT_TRUE(inv->os.known());
+    auto result = MatchInventory(*inv, *shared.db,
+                                 {std::string("rootfs:") + fx.name, "2026-01-01T00:00:00Z"});
+    ASSERT_TRUE(result.ok()) << result.status().ToString();
+    size_t unfixed = 0;
+    for (const model::Finding& f : result->findings) {
+      if (f.fix_available == model::FixAvailable::kNo) ++unfixed;
+      EXPECT_EQ(f.package_vulnerability_details.vulnerable_packages[0].ecosystem,
+                inv->os.ecosystem);
+    }
+    std::printf("%-24s %-14s %8zu %8zu %6zu  %s\n", fx.name, inv->os.ecosystem.c_str(),
+                inv->packages.size(), result->findings.size(), unfixed, fx.evidence);
+    std::string got = Summary(result->findings);
+    stdfs::path golden = GoldenPath(std::string("conformance-") + fx.name);
+    if (update) {
+      s = base::WriteFileAtomic(golden, got);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      continue;
+    }
+    auto want = base::ReadFile(golden);
+    ASSERT_TRUE(want.ok()) << want.status().ToString()
+                           << " (run with ASSAY_UPDATE_GOLDEN=1 to create it)";
+    EXPECT_TRUE(*want == got) << golden << " differs at line " << FirstDifferentLine(*want, got);
+  }
+  std::fflush(stdout);
+}
+
 // The lockfile, node_modules and Go binary targets: language packages matched against their
 // ecosystems' advisories (PyPI, Go, crates.io, RubyGems, Packagist current; npm partial).
 TEST(MatchGoldenTest, LanguageTargets) {
