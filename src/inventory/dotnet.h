@@ -14,12 +14,15 @@
 
 namespace assay::inventory {
 
-// packages.lock.json (`dependencies` per target framework).
+// packages.lock.json (`dependencies` per target framework, merged; `Project` entries skipped;
+// lock file versions 1 and 2).
 inline constexpr std::string_view kNugetLockType = "nuget-lock";
 inline constexpr int kNugetLockParserVersion = 1;
 base::Result<Parsed> ParseNugetLock(const ParseInput& input);
 
-// `*.deps.json` (`libraries` of type `package`).
+// `*.deps.json`: `libraries` of type `package`, `project` and `runtimepack` (the self-contained
+// runtime, reported without its "runtimepack." prefix). When the runtime target is listed under
+// `targets`, libraries it carries without runtime, runtimeTargets or native assets are left out.
 inline constexpr std::string_view kDepsJsonType = "deps-json";
 inline constexpr int kDepsJsonParserVersion = 1;
 base::Result<Parsed> ParseDepsJson(const ParseInput& input);

@@ -19,7 +19,8 @@ inline constexpr std::string_view kComposerLockType = "composer-lock";
 inline constexpr int kComposerLockParserVersion = 1;
 base::Result<Parsed> ParseComposerLock(const ParseInput& input);
 
-// vendor/composer/installed.json (Composer 1 array or Composer 2 `{"packages": [...]}`).
+// vendor/composer/installed.json (Composer 1 array or Composer 2 `{"packages": [...]}`, where
+// the names in `dev-package-names` are dev).
 inline constexpr std::string_view kComposerInstalledType = "composer-installed";
 inline constexpr int kComposerInstalledParserVersion = 1;
 base::Result<Parsed> ParseComposerInstalled(const ParseInput& input);

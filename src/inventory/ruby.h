@@ -14,12 +14,15 @@
 
 namespace assay::inventory {
 
-// Gemfile.lock (`GEM` / `specs:` sections).
+// Gemfile.lock: the gems under `specs:` in the GEM, GIT, PATH and PLUGIN SOURCE sections
+// ("    name (version[-platform])"; the platform suffix is dropped). Bundler itself is not listed.
 inline constexpr std::string_view kGemfileLockType = "gemfile-lock";
 inline constexpr int kGemfileLockParserVersion = 1;
 base::Result<Parsed> ParseGemfileLock(const ParseInput& input);
 
-// an installed `specifications/*.gemspec` (`s.name`, `s.version`).
+// an installed `specifications/*.gemspec` (`s.name`, `s.version` assigned string literals, on the
+// `Gem::Specification.new do |s|` block variable). Fails when either is missing: one gemspec is
+// one package.
 inline constexpr std::string_view kGemspecType = "gemspec";
 inline constexpr int kGemspecParserVersion = 1;
 base::Result<Parsed> ParseGemspec(const ParseInput& input);
