@@ -18,6 +18,7 @@
 #include "inventory/dotnet.h"
 #include "inventory/dpkg.h"
 #include "inventory/golang.h"
+#include "inventory/gosum.h"
 #include "inventory/internal/collect_util.h"
 #include "inventory/java.h"
 #include "inventory/javascript.h"
@@ -63,6 +64,9 @@ bool JavaArchive(std::string_view name) {
   return false;
 }
 
+// go.sum only counts where no go.mod sits beside it (LanguageCollector checks the directory).
+bool GoSumWithoutGoMod(const PathParts& p) { return p.name == "go.sum"; }
+
 struct NameRule {
   std::string_view type;  // parser type
   bool (*match)(const PathParts& p);
@@ -98,6 +102,7 @@ const NameRule kNameRules[] = {
     {kBunLockType, [](const PathParts& p) { return Is(p.name, "bun.lock"); }, false},
     // Go, Rust (their binaries are found by magic bytes)
     {kGoModType, [](const PathParts& p) { return Is(p.name, "go.mod"); }, false},
+    {kGoSumType, &GoSumWithoutGoMod, false},
     {kCargoLockType, [](const PathParts& p) { return Is(p.name, "Cargo.lock"); }, false},
     // Ruby
     {kGemfileLockType, [](const PathParts& p) { return Is(p.name, "Gemfile.lock"); }, false},
@@ -314,6 +319,8 @@ class LanguageCollector final : public Collector {
           0, dir.rel.size() > parent.size() ? dir.rel.size() - parent.size() - 1 : 0);
       std::string_view grandparent = up.substr(up.rfind('/') + 1);
       const size_t first_child = stack.size();
+      const size_t first_candidate = out.size();
+      bool has_go_mod = false;
       for (DirEntry& e : *entries) {
         std::string rel = dir.rel.empty() ? e.name : dir.rel + "/" + e.name;
         if (e.type == FileType::kDirectory) {
@@ -332,11 +339,18 @@ class LanguageCollector final : public Collector {
             break;
           }
         }
+        if (type == kGoModType) has_go_mod = true;
         // Executables are told by their bytes: any file with an execute bit, and any large file
         // (trees copied without their modes still hold their Go and Rust programs).
         if (!type.empty() || (e.mode & 0111) != 0 || e.size >= kSniffAnyFileBytes) {
           out.push_back({std::move(rel), type});
         }
+      }
+      if (has_go_mod) {  // go.mod is the better source for the same module graph
+        auto from = out.begin() + static_cast<std::ptrdiff_t>(first_candidate);
+        out.erase(std::remove_if(from, out.end(),
+                                 [](const Candidate& c) { return c.type == kGoSumType; }),
+                  out.end());
       }
       // Visit children in name order: the stack pops the last pushed first.
       std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first_child), stack.end());

@@ -6,6 +6,7 @@
 #include "inventory/dotnet.h"
 #include "inventory/dpkg.h"
 #include "inventory/golang.h"
+#include "inventory/gosum.h"
 #include "inventory/java.h"
 #include "inventory/javascript.h"
 #include "inventory/parser.h"
@@ -42,6 +43,7 @@ constexpr std::array kParsers = {
     // Go
     ParserEntry{kGoModType, &ParseGoMod, kGoModParserVersion},
     ParserEntry{kGoBinaryType, &ParseGoBinary, kGoBinaryParserVersion},
+    ParserEntry{kGoSumType, &ParseGoSum, kGoSumParserVersion},
     // Rust
     ParserEntry{kCargoLockType, &ParseCargoLock, kCargoLockParserVersion},
     ParserEntry{kRustBinaryType, &ParseRustBinary, kRustBinaryParserVersion},
