@@ -274,8 +274,8 @@ base::Result<Parsed> ParseDpkgStatus(const ParseInput& input) {
   return parsed;
 }
 
-std::vector<std::string> ParseDpkgFileList(std::string_view bytes) {
-  std::vector<std::string> out;
+std::vector<std::string_view> ParseDpkgFileList(std::string_view bytes) {
+  std::vector<std::string_view> out;
   size_t pos = 0;
   while (pos < bytes.size()) {
     size_t end = bytes.find('\n', pos);
@@ -284,7 +284,7 @@ std::vector<std::string> ParseDpkgFileList(std::string_view bytes) {
     pos = end + 1;
     while (!line.empty() && line.front() == '/') line.remove_prefix(1);
     if (line.empty() || line == ".") continue;
-    out.emplace_back(line);
+    out.push_back(line);
   }
   return out;
 }

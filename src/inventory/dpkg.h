@@ -57,7 +57,7 @@ base::Result<Parsed> ParseDpkgStatus(const ParseInput& input);
 // Parses var/lib/dpkg/info/<package>[:<arch>].list: one absolute path per line, files and
 // directories alike. Returns the paths relative to the root, without the leading '/', in file
 // order ("/usr/bin/curl" -> "usr/bin/curl"); the root itself ("/.") and empty lines are left
-// out. Every input is accepted.
-std::vector<std::string> ParseDpkgFileList(std::string_view bytes);
+// out. Every input is accepted. The paths are views into `bytes`.
+std::vector<std::string_view> ParseDpkgFileList(std::string_view bytes);
 
 }  // namespace assay::inventory

@@ -310,8 +310,8 @@ TEST(DpkgStatusTest, WarningsAreCapped) {
 
 TEST(DpkgFileListTest, Paths) {
   EXPECT_EQ(ParseDpkgFileList("/.\n/usr\n/usr/bin\n/usr/bin/curl\n\n/usr/share/doc/a b\n"),
-            (std::vector<std::string>{"usr", "usr/bin", "usr/bin/curl", "usr/share/doc/a b"}));
-  EXPECT_EQ(ParseDpkgFileList("/etc/x"), std::vector<std::string>{"etc/x"});
+            (std::vector<std::string_view>{"usr", "usr/bin", "usr/bin/curl", "usr/share/doc/a b"}));
+  EXPECT_EQ(ParseDpkgFileList("/etc/x"), std::vector<std::string_view>{"etc/x"});
   EXPECT_TRUE(ParseDpkgFileList("").empty());
 }
 

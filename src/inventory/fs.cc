@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -116,6 +117,15 @@ int Reopen(int path_fd, int flags) {
   return fd;
 }
 
+class StringBytes final : public FileBytes {
+ public:
+  explicit StringBytes(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::string_view bytes() const override { return bytes_; }
+
+ private:
+  std::string bytes_;
+};
+
 class DirFs final : public Fs {
  public:
   DirFs(UniqueFd root, std::string describe)
@@ -177,15 +187,48 @@ class DirFs final : public Fs {
   }
 
   base::Result<std::vector<DirEntry>> ListDir(std::string_view rel) const override {
-    return ListDirImpl(rel, /*with_modes=*/false);
+    return ListDirImpl(rel, /*with_modes=*/false, nullptr);
   }
 
-  base::Result<std::vector<DirEntry>> ListDirWithModes(std::string_view rel) const override {
-    return ListDirImpl(rel, /*with_modes=*/true);
+  base::Result<std::vector<DirEntry>> ListDirWithModes(std::string_view rel,
+                                                       const NameFilter& want) const override {
+    return ListDirImpl(rel, /*with_modes=*/true, want);
+  }
+
+  base::Result<std::unique_ptr<FileBytes>> MapFile(std::string_view rel,
+                                                   uint64_t max_bytes) const override {
+    struct stat st;
+    ASSAY_ASSIGN_OR_RETURN(UniqueFd fd, OpenRegular(rel, &st));
+    const uint64_t size = static_cast<uint64_t>(st.st_size);
+    if (size > max_bytes) return TooBig(rel, max_bytes);
+    if (size == 0) return std::unique_ptr<FileBytes>(std::make_unique<StringBytes>(""));
+    void* at = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd.get(), 0);
+    if (at == MAP_FAILED) {
+      // Some filesystems cannot map: fall back to reading.
+      ASSAY_ASSIGN_OR_RETURN(std::string bytes, ReadFile(rel, max_bytes));
+      return std::unique_ptr<FileBytes>(std::make_unique<StringBytes>(std::move(bytes)));
+    }
+    return std::unique_ptr<FileBytes>(
+        std::make_unique<MappedBytes>(static_cast<const char*>(at), static_cast<size_t>(size)));
   }
 
  private:
-  base::Result<std::vector<DirEntry>> ListDirImpl(std::string_view rel, bool with_modes) const {
+  // A private read-only mapping. A file truncated while mapped makes reads past its new end
+  // fault (SIGBUS): a scanned tree is not expected to change under the scan, and a live host's
+  // executables are replaced (rename), not truncated, by package managers.
+  class MappedBytes final : public FileBytes {
+   public:
+    MappedBytes(const char* data, size_t size) : data_(data), size_(size) {}
+    ~MappedBytes() override { ::munmap(const_cast<char*>(data_), size_); }
+    std::string_view bytes() const override { return {data_, size_}; }
+
+   private:
+    const char* data_;
+    size_t size_;
+  };
+
+  base::Result<std::vector<DirEntry>> ListDirImpl(std::string_view rel, bool with_modes,
+                                                  const NameFilter& want) const {
     struct stat st;
     ASSAY_ASSIGN_OR_RETURN(UniqueFd path_fd, Resolve(rel, /*follow=*/true, &st));
     if (!S_ISDIR(st.st_mode)) {
@@ -236,7 +279,7 @@ class DirFs final : public Fs {
       }
       uint32_t mode = 0;
       uint64_t size = 0;
-      if (with_modes && type == FileType::kRegular) {
+      if (with_modes && type == FileType::kRegular && (!want || want(name))) {
         struct stat est;
         if (::fstatat(::dirfd(dir), e->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0) {
           mode = est.st_mode & 07777;
@@ -333,10 +376,17 @@ std::string_view FileTypeName(FileType type) {
   return "other";
 }
 
-base::Result<std::vector<DirEntry>> Fs::ListDirWithModes(std::string_view rel) const {
+base::Result<std::unique_ptr<FileBytes>> Fs::MapFile(std::string_view rel,
+                                                     uint64_t max_bytes) const {
+  ASSAY_ASSIGN_OR_RETURN(std::string bytes, ReadFile(rel, max_bytes));
+  return std::unique_ptr<FileBytes>(std::make_unique<StringBytes>(std::move(bytes)));
+}
+
+base::Result<std::vector<DirEntry>> Fs::ListDirWithModes(std::string_view rel,
+                                                         const NameFilter& want) const {
   ASSAY_ASSIGN_OR_RETURN(std::vector<DirEntry> entries, ListDir(rel));
   for (DirEntry& e : entries) {
-    if (e.type != FileType::kRegular) continue;
+    if (e.type != FileType::kRegular || (want && !want(e.name))) continue;
     std::string child = rel.empty() ? e.name : std::string(rel) + "/" + e.name;
     if (auto info = Stat(child); info.ok()) {
       e.mode = info->mode;

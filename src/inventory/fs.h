@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -51,6 +52,13 @@ struct DirEntry {
   uint64_t size = 0;  // bytes of a regular file; only from ListDirWithModes
 };
 
+// A file's bytes, valid for the life of the object.
+class FileBytes {
+ public:
+  virtual ~FileBytes() = default;
+  virtual std::string_view bytes() const = 0;
+};
+
 // Implementations are immutable after construction and thread-safe: share one instance.
 //
 // Errors, for every method: NotFound when the path (or a directory on the way) does not exist,
@@ -83,10 +91,19 @@ class Fs {
   // (bytewise).
   virtual base::Result<std::vector<DirEntry>> ListDir(std::string_view rel) const = 0;
 
-  // ListDir, plus DirEntry::mode and DirEntry::size for regular entries (what a tree walk needs to tell
-  // executables apart without opening them). The default asks Stat for each regular entry;
+  // ListDir, plus DirEntry::mode and DirEntry::size for the regular entries whose name `want`
+  // accepts (all of them when `want` is empty): what a tree walk needs to tell executables
+  // apart without opening them, at one stat per entry it cares about. The default asks Stat;
   // sources that know modes cheaply override it.
-  virtual base::Result<std::vector<DirEntry>> ListDirWithModes(std::string_view rel) const;
+  using NameFilter = std::function<bool(std::string_view name)>;
+  virtual base::Result<std::vector<DirEntry>> ListDirWithModes(std::string_view rel,
+                                                               const NameFilter& want) const;
+
+  // The bytes of the regular file at `rel` without copying them where the source allows (a
+  // read-only private mapping of a local file): for large files of which a parser touches
+  // little, such as executables. Same errors and cap as ReadFile. The default reads the file.
+  virtual base::Result<std::unique_ptr<FileBytes>> MapFile(std::string_view rel,
+                                                           uint64_t max_bytes) const;
 
   // Up to `length` bytes of the regular file at `rel` from `offset` (fewer at the end of the
   // file; empty past it), following symlinks inside the root like ReadFile. The default reads

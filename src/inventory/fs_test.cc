@@ -186,6 +186,40 @@ TEST_F(DirFsTest, SizeCap) {
   EXPECT_EQ(fs_->ReadFile("zero", 0).value_or("x"), "");
 }
 
+TEST_F(DirFsTest, RangesMappingsAndModes) {
+  WriteText(root_ / "bin/tool", "0123456789");
+  ASSERT_EQ(::chmod((root_ / "bin/tool").c_str(), 0755), 0);
+  WriteText(root_ / "bin/data", "abc");
+  ASSERT_EQ(::chmod((root_ / "bin/data").c_str(), 0640), 0);
+
+  EXPECT_EQ(fs_->ReadRange("bin/tool", 2, 3).value_or("?"), "234");
+  EXPECT_EQ(fs_->ReadRange("bin/tool", 8, 100).value_or("?"), "89");  // short at the end
+  EXPECT_EQ(fs_->ReadRange("bin/tool", 10, 4).value_or("?"), "");     // past the end
+  EXPECT_EQ(fs_->ReadRange("lib/x86_64/libfoo.so", 0, 3).value_or("?"), "ELF");  // via symlink
+  EXPECT_EQ(fs_->ReadRange("missing", 0, 1).status().code(), base::Code::kNotFound);
+  EXPECT_EQ(fs_->ReadRange("empty", 0, 1).status().code(), base::Code::kInvalidArgument);
+
+  auto mapped = fs_->MapFile("bin/tool", 100);
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  EXPECT_EQ((*mapped)->bytes(), "0123456789");
+  EXPECT_EQ(fs_->MapFile("bin/tool", 9).status().code(), base::Code::kInvalidArgument);
+  WriteText(root_ / "zero", "");
+  EXPECT_EQ(fs_->MapFile("zero", 9).value()->bytes(), "");
+
+  // Modes and sizes only for the names the filter accepts.
+  auto listed = fs_->ListDirWithModes("bin", [](std::string_view n) { return n == "tool"; });
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].name, "data");
+  EXPECT_EQ((*listed)[0].mode, 0u);
+  EXPECT_EQ((*listed)[1].mode, 0755u);
+  EXPECT_EQ((*listed)[1].size, 10u);
+  auto all = fs_->ListDirWithModes("bin", nullptr);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ((*all)[0].mode, 0640u);
+  EXPECT_EQ((*all)[0].size, 3u);
+}
+
 // A FIFO must be refused without being opened: opening one for reading blocks until a writer
 // appears. If the implementation ever blocks, the test opens the write end itself to release
 // it and then fails, rather than hanging the suite.

@@ -7,9 +7,9 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -230,7 +230,9 @@ class OwnedFiles {
         if (e.type != FileType::kRegular || !EndsWith(e.name, ".list")) continue;
         std::string rel = "var/lib/dpkg/info/" + e.name;
         if (auto bytes = internal::ReadIfPresent(fs, rel, kMaxLanguageFileBytes, warnings)) {
-          for (std::string& path : ParseDpkgFileList(*bytes)) paths_.insert(std::move(path));
+          // The paths are views into the kept buffer.
+          buffers_.push_back(std::move(*bytes));
+          for (std::string_view path : ParseDpkgFileList(buffers_.back())) paths_.push_back(path);
         }
       }
     }
@@ -238,20 +240,26 @@ class OwnedFiles {
     if (auto bytes = internal::ReadIfPresent(fs, kApk, kDefaultMaxReadBytes, warnings)) {
       if (auto owned = ParseApkOwnedFiles(*bytes); owned.ok()) {
         for (ApkOwnedFiles& pkg : *owned) {
-          for (std::string& f : pkg.files) paths_.insert(std::move(f));
+          for (std::string& f : pkg.files) {
+            buffers_.push_back(std::move(f));
+            paths_.push_back(buffers_.back());
+          }
         }
       }
     }
+    std::sort(paths_.begin(), paths_.end());
   }
 
   bool Owns(std::string_view rel) const {
     if (paths_.empty()) return false;
-    if (paths_.count(std::string(rel)) != 0) return true;
-    return rel.substr(0, 4) == "usr/" && paths_.count(std::string(rel.substr(4))) != 0;
+    if (std::binary_search(paths_.begin(), paths_.end(), rel)) return true;
+    return rel.substr(0, 4) == "usr/" &&
+           std::binary_search(paths_.begin(), paths_.end(), rel.substr(4));
   }
 
  private:
-  std::unordered_set<std::string> paths_;
+  std::deque<std::string> buffers_;      // a deque: growing it never moves the strings
+  std::vector<std::string_view> paths_;  // sorted
 };
 
 // ---- The collector ----
@@ -277,12 +285,11 @@ class LanguageCollector final : public Collector {
 
   base::Status Collect(const Fs& fs, const model::OsInfo& /*os*/,
                        model::Inventory& out) const override {
-    std::vector<Candidate> candidates = Walk(fs, out.warnings);
-    if (candidates.empty()) return base::Status::Ok();
+    // What the OS package manager owns is known first, so the walk neither stats nor reads it.
     OwnedFiles owned;
     owned.Load(fs, out.warnings);
+    std::vector<Candidate> candidates = Walk(fs, owned, out.warnings);
     for (const Candidate& c : candidates) {
-      if (owned.Owns(c.rel)) continue;
       if (c.type.empty()) {
         SniffExecutable(fs, c.rel, out);
       } else {
@@ -299,7 +306,8 @@ class LanguageCollector final : public Collector {
   }
 
   // Every candidate file in the tree, depth first in name order.
-  std::vector<Candidate> Walk(const Fs& fs, std::vector<model::InventoryWarning>& warnings) const {
+  std::vector<Candidate> Walk(const Fs& fs, const OwnedFiles& owned,
+                              std::vector<model::InventoryWarning>& warnings) const {
     struct Dir {
       std::string rel;
       int node_modules_depth;  // > 0 when below a node_modules directory
@@ -309,12 +317,14 @@ class LanguageCollector final : public Collector {
     while (!stack.empty()) {
       Dir dir = std::move(stack.back());
       stack.pop_back();
-      base::Result<std::vector<DirEntry>> entries = fs.ListDirWithModes(dir.rel);
+      std::string prefix = dir.rel.empty() ? "" : dir.rel + "/";
+      auto unowned = [&](std::string_view name) { return !owned.Owns(prefix + std::string(name)); };
+      base::Result<std::vector<DirEntry>> entries = fs.ListDirWithModes(dir.rel, unowned);
       if (!entries.ok()) {
         if (!dir.rel.empty()) Warn(warnings, dir.rel, "cannot list: " + entries.status().message());
         continue;
       }
-      std::string_view parent = dir.rel.substr(dir.rel.rfind('/') + 1);
+      std::string_view parent = std::string_view(dir.rel).substr(dir.rel.rfind('/') + 1);
       std::string_view up = std::string_view(dir.rel).substr(
           0, dir.rel.size() > parent.size() ? dir.rel.size() - parent.size() - 1 : 0);
       std::string_view grandparent = up.substr(up.rfind('/') + 1);
@@ -330,6 +340,7 @@ class LanguageCollector final : public Collector {
           continue;
         }
         if (e.type != FileType::kRegular) continue;  // symlinks are never followed
+        if (owned.Owns(rel)) continue;
         PathParts p{rel, e.name, parent, grandparent, dir.node_modules_depth > 0};
         std::string_view type;
         for (const NameRule& r : kNameRules) {
@@ -382,17 +393,24 @@ class LanguageCollector final : public Collector {
         if (!type.ok()) {
           Warn(out.warnings, rel, "cannot read: " + type.status().message());
         } else if (!type->empty()) {
-          Run(fs, rel, *type, kMaxExecutableBytes, out);
+          // Mapped, not read: the parser touches the headers and one section of what can be
+          // a 100 MB program.
+          auto bytes = fs.MapFile(rel, kMaxExecutableBytes);
+          if (!bytes.ok()) {
+            Warn(out.warnings, rel, "cannot read: " + bytes.status().message());
+            return;
+          }
+          internal::ParseInto(FindParser(*type)->parse, (*bytes)->bytes(), rel, "", out);
         }
         return;
       }
       case ExeKind::kOther: {
         // PE and Mach-O executables are rare in Linux trees: read them and let the parsers
         // look; "not a Go binary" and the like are not worth a warning.
-        auto bytes = fs.ReadFile(rel, kMaxExecutableBytes);
+        auto bytes = fs.MapFile(rel, kMaxExecutableBytes);
         if (!bytes.ok()) return;
         for (std::string_view type : {kGoBinaryType, kRustBinaryType}) {
-          auto parsed = FindParser(type)->parse({*bytes, rel, ""});
+          auto parsed = FindParser(type)->parse({(*bytes)->bytes(), rel, ""});
           if (!parsed.ok()) continue;
           for (auto& p : parsed->packages) out.packages.push_back(std::move(p));
           for (auto& w : parsed->warnings) {
