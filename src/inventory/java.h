@@ -14,17 +14,24 @@
 
 namespace assay::inventory {
 
-// a jar/war/ear (zip): `META-INF/maven/**/pom.properties`, else MANIFEST.MF, else the file name; nested archives too.
+// A jar/war/ear (zip, read from memory): every `pom.properties` (META-INF/maven/<g>/<a>/), else
+// the MANIFEST.MF main section; a file name alone (`name-1.2.3.jar`, no groupId) is a warning.
+// Nested archives are parsed too (bounded depth and decompressed size); their packages carry the
+// path "outer.war!/WEB-INF/lib/x.jar". An input that is not a zip is an error. (java_archive.cc)
 inline constexpr std::string_view kJarType = "jar";
 inline constexpr int kJarParserVersion = 1;
 base::Result<Parsed> ParseJar(const ParseInput& input);
 
-// pom.xml: `dependencies` with literal versions (properties from the same file resolved).
+// pom.xml: `dependencies` (and those of profiles active by default); `${...}` resolved from the
+// file's properties and coordinates, missing versions from its dependencyManagement, version
+// ranges reduced to their lower bound, scope test = dev. What stays unresolved (parent POMs,
+// BOMs) is a warning. Malformed XML is an error naming the line. (java_pom.cc)
 inline constexpr std::string_view kPomXmlType = "pom-xml";
 inline constexpr int kPomXmlParserVersion = 1;
 base::Result<Parsed> ParsePomXml(const ParseInput& input);
 
-// gradle.lockfile (`group:artifact:version=configurations`).
+// gradle.lockfile (`group:artifact:version=configurations`); dev when every configuration is a
+// test one (test*). Malformed lines are warnings.
 inline constexpr std::string_view kGradleLockfileType = "gradle-lockfile";
 inline constexpr int kGradleLockfileParserVersion = 1;
 base::Result<Parsed> ParseGradleLockfile(const ParseInput& input);
