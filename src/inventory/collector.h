@@ -95,7 +95,10 @@ std::unique_ptr<Collector> MakeRpmCollector(const CollectOptions& options);
 //  - lockfiles inside node_modules/ are published artefacts of a dependency, not the
 //    project's: only node_modules/**/package.json (the installed package) counts there;
 //  - node_modules/.package-lock.json is not read in a walk: the installed package.json files
-//    say the same thing (the type is still available to `--lockfile`).
+//    say the same thing (the type is still available to `--lockfile`);
+//  - a project with a JavaScript lockfile (package-lock.json, yarn.lock, pnpm-lock.yaml,
+//    bun.lock) beside its node_modules is reported from the lockfile alone, which knows dev
+//    dependencies; the walk still enters node_modules for executables and archives.
 std::unique_ptr<Collector> MakeLanguageCollector(const CollectOptions& options);
 
 // The operating system of the tree, from the first of these that is present and parses:

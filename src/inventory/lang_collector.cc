@@ -305,12 +305,27 @@ class LanguageCollector final : public Collector {
     return std::find(skip_.begin(), skip_.end(), rel) != skip_.end();
   }
 
+  static bool HasJsLockfile(const std::vector<DirEntry>& entries) {
+    for (const DirEntry& e : entries) {
+      if (e.type == FileType::kRegular &&
+          (e.name == "package-lock.json" || e.name == "npm-shrinkwrap.json" ||
+           e.name == "yarn.lock" || e.name == "pnpm-lock.yaml" || e.name == "bun.lock")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // Every candidate file in the tree, depth first in name order.
   std::vector<Candidate> Walk(const Fs& fs, const OwnedFiles& owned,
                               std::vector<model::InventoryWarning>& warnings) const {
     struct Dir {
       std::string rel;
       int node_modules_depth;  // > 0 when below a node_modules directory
+      // Below a node_modules directory whose project has a JavaScript lockfile: the lockfile
+      // lists the same packages (with their dev flags), so installed package.json files are
+      // not reported again.
+      bool covered_by_lockfile = false;
     };
     std::vector<Candidate> out;
     std::vector<Dir> stack = {{"", 0}};
@@ -335,8 +350,11 @@ class LanguageCollector final : public Collector {
         std::string rel = dir.rel.empty() ? e.name : dir.rel + "/" + e.name;
         if (e.type == FileType::kDirectory) {
           if (Skipped(rel) || e.name == ".git") continue;
+          const bool node_modules = e.name == "node_modules";
           stack.push_back(
-              {std::move(rel), dir.node_modules_depth + (e.name == "node_modules" ? 1 : 0)});
+              {std::move(rel), dir.node_modules_depth + (node_modules ? 1 : 0),
+               dir.covered_by_lockfile ||
+                   (node_modules && dir.node_modules_depth == 0 && HasJsLockfile(*entries))});
           continue;
         }
         if (e.type != FileType::kRegular) continue;  // symlinks are never followed
@@ -345,6 +363,7 @@ class LanguageCollector final : public Collector {
         std::string_view type;
         for (const NameRule& r : kNameRules) {
           if (p.in_node_modules && !r.inside_node_modules) continue;
+          if (dir.covered_by_lockfile && r.type == kPackageJsonType) continue;
           if (r.match(p)) {
             type = r.type;
             break;

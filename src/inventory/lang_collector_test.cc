@@ -61,8 +61,7 @@ TEST(LanguageCollectorTest, FindsFilesByName) {
   t.File("srv/app/vendor/composer/installed.json",
          R"({"packages": [{"name": "psr/log", "version": "3.0.0"}]})")
       .File("srv/app/composer.lock", kComposerLock)
-      .File("usr/local/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA",
-            kMetadata)
+      .File("usr/local/lib/python3.11/site-packages/requests-2.31.0.dist-info/METADATA", kMetadata)
       .File("opt/web/node_modules/left-pad/package.json",
             R"({"name": "left-pad", "version": "1.3.0"})")
       .File("opt/web/node_modules/@scope/pkg/package.json",
@@ -80,6 +79,19 @@ TEST(LanguageCollectorTest, FindsFilesByName) {
                          }));
   ASSERT_EQ(inv.collectors.size(), 1u);
   EXPECT_EQ(inv.collectors[0].rfind("lang@", 0), 0u);
+}
+
+TEST(LanguageCollectorTest, LockfileCoversItsNodeModules) {
+  Tree t;
+  t.File("web/package-lock.json", R"({"lockfileVersion": 3, "packages": {
+           "": {"name": "web"}, "node_modules/left-pad": {"version": "1.3.0"}}})")
+      .File("web/node_modules/left-pad/package.json", R"({"name": "left-pad", "version": "1.3.0"})")
+      .File("other/node_modules/is-odd/package.json", R"({"name": "is-odd", "version": "3.0.1"})");
+  EXPECT_EQ(Listed(t.Collect(LangOnly())),
+            (std::vector<std::string>{
+                "npm is-odd 3.0.1 other/node_modules/is-odd/package.json",
+                "npm left-pad 1.3.0 web/package-lock.json",
+            }));
 }
 
 TEST(LanguageCollectorTest, DevDependenciesOnlyWhenAsked) {
