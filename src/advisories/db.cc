@@ -169,6 +169,11 @@ base::Result<std::unique_ptr<AdvisoryDb>> AdvisoryDb::Open(const fs::path& path)
   auto by_base = impl->conn.Prepare(std::string(kLookup) + " ORDER BY a.id, a.source, f.rowid");
   if (!by_base.ok()) return fail(by_base.status());
   impl->lookup_base = std::move(*by_base);
+  // One read transaction for the life of the handle: every query sees the same snapshot, and
+  // SQLite takes its shared lock (and checks for a hot journal) once instead of per query, which
+  // was a third of a scan's system calls. Updates never write into a DB file in use: they build
+  // a new file and rename it over this one, so holding the lock blocks nobody.
+  if (base::Status s = impl->conn.Exec("BEGIN"); !s.ok()) return fail(s);
   return std::unique_ptr<AdvisoryDb>(new AdvisoryDb(path, std::move(impl)));
 }
 
