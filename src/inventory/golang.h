@@ -14,12 +14,21 @@
 
 namespace assay::inventory {
 
-// go.mod: `require` lines (with `replace` applied), plus the `go` toolchain line as `stdlib`.
+// Versions are written as OSV's Go ecosystem writes them, without the Go tool's leading "v"
+// ("v1.2.3" -> "1.2.3"); the toolchain is the package `stdlib` ("go1.22.1" -> "1.22.1").
+
+// go.mod: `require` lines (with `replace` applied; a module replaced by a local directory has no
+// version and is a warning), plus `stdlib` from the `toolchain` line, else the `go` line. A file
+// with no known directive at all is an error.
 inline constexpr std::string_view kGoModType = "go-mod";
 inline constexpr int kGoModParserVersion = 1;
 base::Result<Parsed> ParseGoMod(const ParseInput& input);
 
-// a Go executable (ELF, PE or Mach-O): main module, dependencies and `stdlib` from the embedded build info.
+// A Go executable (ELF, PE or Mach-O, see exe.h): main module, dependencies (replacements
+// applied) and `stdlib` from the embedded build information, in both the Go 1.18+ inline layout
+// and the older pointer layout. A main module built from a checkout ("(devel)") takes the version
+// stamped with `-ldflags "-X <pkg>.version=..."` when there is one, else it is a warning.
+// NotSupported "not a Go binary" for other input.
 inline constexpr std::string_view kGoBinaryType = "go-binary";
 inline constexpr int kGoBinaryParserVersion = 1;
 base::Result<Parsed> ParseGoBinary(const ParseInput& input);

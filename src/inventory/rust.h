@@ -14,12 +14,15 @@
 
 namespace assay::inventory {
 
-// Cargo.lock (TOML `[[package]]`; registry packages).
+// Cargo.lock (TOML `[[package]]`): every package with a name and a version, registry, git and
+// path packages alike. Invalid TOML is an error.
 inline constexpr std::string_view kCargoLockType = "cargo-lock";
 inline constexpr int kCargoLockParserVersion = 1;
 base::Result<Parsed> ParseCargoLock(const ParseInput& input);
 
-// an executable built with cargo-auditable (the `.dep-v0` section: zlib-compressed JSON).
+// An executable built with cargo-auditable (the `.dep-v0` section of an ELF, PE or Mach-O file:
+// zlib-compressed JSON, at most 8 MiB inflated); build-time dependencies are left out.
+// NotSupported when the file has no such section.
 inline constexpr std::string_view kRustBinaryType = "rust-binary";
 inline constexpr int kRustBinaryParserVersion = 1;
 base::Result<Parsed> ParseRustBinary(const ParseInput& input);
