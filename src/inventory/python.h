@@ -14,32 +14,45 @@
 
 namespace assay::inventory {
 
-// `*.dist-info/METADATA`, `*.egg-info/PKG-INFO` or an `.egg-info` file (RFC 822 headers: Name, Version).
+// `*.dist-info/METADATA`, `*.egg-info/PKG-INFO` or an `.egg-info` file (RFC 822 headers up to
+// the first blank line; Name and Version, case-insensitive, first occurrence wins), or a wheel /
+// egg archive (zip) holding one. Names as written; package_manager "pip". Input without a Name or
+// Version header (an empty file, JSON, ...) is an error.
 inline constexpr std::string_view kPythonMetadataType = "python-metadata";
 inline constexpr int kPythonMetadataParserVersion = 1;
 base::Result<Parsed> ParsePythonMetadata(const ParseInput& input);
 
-// requirements.txt: pinned `name==version` lines (also `===`); unpinned lines are warnings, not packages.
+// requirements.txt: pinned `name==version` lines (also `===`), names as written (not PEP 503
+// normalised), after pip's line handling (backslash continuations, `#` comments, per-requirement
+// options such as `--hash`, markers after `;`, extras). Unpinned requirements (no specifier,
+// `>=`, `~=`, `==1.*`), URL / path / VCS requirements, `-e` lines and `${VAR}` versions are
+// warnings, not packages; `-r other.txt` is a warning naming the file (a parser reads no other
+// file). UTF-8 / UTF-16 byte order marks are honoured. package_manager "pip".
 inline constexpr std::string_view kRequirementsTxtType = "requirements-txt";
 inline constexpr int kRequirementsTxtParserVersion = 1;
 base::Result<Parsed> ParseRequirementsTxt(const ParseInput& input);
 
-// poetry.lock (TOML `[[package]]`).
+// poetry.lock (TOML `[[package]]`). dev: `category = "dev"` (Poetry < 1.2) or `groups` without
+// "main". package_manager "poetry".
 inline constexpr std::string_view kPoetryLockType = "poetry-lock";
 inline constexpr int kPoetryLockParserVersion = 1;
 base::Result<Parsed> ParsePoetryLock(const ParseInput& input);
 
-// Pipfile.lock (JSON `default` / `develop`; develop entries are dev).
+// Pipfile.lock (JSON `default` / `develop`; develop entries, and those of custom categories, are
+// dev unless also in `default`). Versions are "==x"; entries without one (git, path) are
+// warnings. package_manager "pipenv".
 inline constexpr std::string_view kPipfileLockType = "pipfile-lock";
 inline constexpr int kPipfileLockParserVersion = 1;
 base::Result<Parsed> ParsePipfileLock(const ParseInput& input);
 
-// pdm.lock (TOML `[[package]]`, groups).
+// pdm.lock (TOML `[[package]]`). dev: `groups` without "default". package_manager "pdm".
 inline constexpr std::string_view kPdmLockType = "pdm-lock";
 inline constexpr int kPdmLockParserVersion = 1;
 base::Result<Parsed> ParsePdmLock(const ParseInput& input);
 
-// uv.lock (TOML `[[package]]`).
+// uv.lock (TOML `[[package]]`). The project and workspace members (`source = { virtual = ... }`
+// or `{ editable = ... }`) are not packages; dev: reachable only through the projects'
+// `dev-dependencies` groups. package_manager "uv".
 inline constexpr std::string_view kUvLockType = "uv-lock";
 inline constexpr int kUvLockParserVersion = 1;
 base::Result<Parsed> ParseUvLock(const ParseInput& input);
