@@ -82,7 +82,60 @@ const std::map<std::string, std::string>& KnownDivergences() {
   static const std::string kMavenDm =
       "osv-scanner v1 lists dependencyManagement entries as packages; osv-scalibr, on the same "
       "file, does not (nor does Maven install them), and neither does assay";
+  static const std::string kArchive =
+      "the record lists nothing for a wheel/egg archive; assay reads the METADATA inside it";
+  static const std::string kUnpinned =
+      "peers report an unpinned requirement as 0.0.0 (osv-scanner) or at its lower bound "
+      "(osv-scalibr); assay reports only pinned (==, ===) requirements and warns about the "
+      "rest, since a guessed version makes false findings or misses";
+  static const std::string kNames =
+      "osv-scanner lower-cases and PEP 503-normalises names; assay keeps the name as written "
+      "(the matcher compares PEP 503 keys)";
+  static const std::string kInclude =
+      "the packages come from files pulled in with -r/-c; a parser sees one file's bytes (the "
+      "include is a warning naming the file)";
+  static const std::string kPeerBug =
+      "the peer keeps text that is not part of the version (a line continuation backslash, "
+      "text before options); assay reads the version pip would";
+  static const std::string kUvRoot =
+      "trivy reports the project's own root package (and refuses a lock without one); assay, "
+      "like osv-scalibr, reports the dependencies only";
   static const std::map<std::string, std::string> known = {
+      {"extractor/filesystem/language/python/wheelegg/wheelegg_test.go:.egg", kArchive},
+      {"extractor/filesystem/language/python/wheelegg/wheelegg_test.go:.whl", kArchive},
+      {"pkg/lockfile/"
+       "parse-requirements-txt_test.go:TestParseRequirementsTxt_OneRequirementUnconstrained",
+       kUnpinned},
+      {"pkg/lockfile/"
+       "parse-requirements-txt_test.go:TestParseRequirementsTxt_MultipleRequirementsMixed",
+       kUnpinned},
+      {"pkg/lockfile/parse-requirements-txt_test.go:TestParseRequirementsTxt_FileFormatExample",
+       kUnpinned},
+      {"extractor/filesystem/language/python/requirements/requirements_test.go:with_version",
+       kUnpinned},
+      {"extractor/filesystem/language/python/requirements/requirements_test.go:pip_example",
+       kUnpinned},
+      {"pkg/lockfile/parse-requirements-txt_test.go:TestParseRequirementsTxt_NonNormalizedNames",
+       kNames},
+      {"pkg/lockfile/"
+       "parse-requirements-txt_test.go:TestParseRequirementsTxt_WithPerRequirementOptions",
+       kNames},
+      {"pkg/lockfile/parse-requirements-txt_test.go:TestParseRequirementsTxt_WithMultipleROptions",
+       kInclude},
+      {"pkg/lockfile/parse-requirements-txt_test.go:TestParseRequirementsTxt_WithBadROption",
+       kInclude},
+      {"pkg/lockfile/parse-requirements-txt_test.go:TestParseRequirementsTxt_DuplicateROptions",
+       kInclude},
+      {"pkg/lockfile/parse-requirements-txt_test.go:TestParseRequirementsTxt_CyclicRComplex",
+       kInclude},
+      {"pkg/lockfile/parse-requirements-txt_test.go:TestParseRequirementsTxt_LineContinuation",
+       kPeerBug},
+      {"extractor/filesystem/language/python/requirements/"
+       "requirements_test.go:per_requirement_options",
+       kPeerBug},
+      {"pkg/dependency/parser/python/uv/parse_test.go:normal", kUvRoot},
+      {"pkg/dependency/parser/python/uv/parse_test.go:lockfile without root", kUvRoot},
+      {"pkg/dependency/parser/python/uv/parse_test.go:multiple roots", kUvRoot},
       {"extractor/filesystem/language/golang/gomod/gomod_test.go:test extractor for go <=1.16",
        "the five extra packages come from the go.sum beside the go.mod (data outside the file); "
        "the sibling row on the same fixture passes"},
@@ -298,9 +351,10 @@ TEST(LangParsersConformanceSummary, AllFormats) {
     skipped += out.skipped;
   }
   table.Print();
-  std::printf("%d records compared, %d skipped (peer option); known divergences count as "
-              "failures here\n",
-              rows, skipped);
+  std::printf(
+      "%d records compared, %d skipped (peer option); known divergences count as "
+      "failures here\n",
+      rows, skipped);
 }
 
 }  // namespace
