@@ -19,6 +19,7 @@
 
 #include "base/strings.h"
 #include "inventory/internal/purl.h"
+#include "inventory/internal/toml.h"
 
 namespace assay::inventory {
 namespace {
@@ -516,131 +517,9 @@ std::string_view StripRequirementOptions(std::string_view line) {
 // ---------------------------------------------------------------------------------------------
 // TOML lockfiles
 
-// Skips the TOML string starting at s[i] (a quote): basic or literal, single- or multi-line.
-// Stops at the end of the line for an unterminated single-line string.
-void SkipTomlString(std::string_view s, size_t& i) {
-  const char q = s[i];
-  const std::string_view triple = q == '"' ? "\"\"\"" : "'''";
-  if (s.substr(i, 3) == triple) {
-    i += 3;
-    while (i < s.size()) {
-      if (q == '"' && s[i] == '\\') {
-        i += 2;
-      } else if (s.substr(i, 3) == triple) {
-        // Up to two quotes may precede the closing delimiter: the run ends the string.
-        for (int run = 0; i < s.size() && s[i] == q && run < 5; ++run) ++i;
-        return;
-      } else {
-        ++i;
-      }
-    }
-    return;
-  }
-  ++i;
-  while (i < s.size() && s[i] != '\n') {
-    if (q == '"' && s[i] == '\\' && i + 1 < s.size() && s[i + 1] != '\n') {
-      i += 2;
-    } else if (s[i++] == q) {
-      return;
-    }
-  }
-}
-
-// The offset of the first construct toml++ 3.3 assumes it never meets (an assertion in debug
-// builds, undefined behaviour with NDEBUG: marzer/tomlplusplus issue 294), or npos: a table
-// header whose key starts with a character no key can start with ("[&", "[[[1]]", "[" at the end
-// of a line), or a '}' inside an array ("a = [1, }"). Both are invalid TOML; such input is
-// rejected before toml++ sees it. A small lexer keeps track of strings, comments and multi-line
-// arrays, so that text inside values and strings does not count.
-size_t FindUnsafeToml(std::string_view s) {
-  const size_t n = s.size();
-  size_t i = 0;
-  auto skip_line = [&] {
-    while (i < n && s[i] != '\n') ++i;
-  };
-  auto skip_blanks = [&] {
-    size_t start = i;
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) ++i;
-    return i > start;
-  };
-  auto key_start = [](char c) {
-    return base::IsAlnum(c) || c == '_' || c == '-' || c == '"' || c == '\'';
-  };
-  while (i < n) {
-    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) ++i;
-    if (i >= n) break;
-    if (s[i] == '#') {
-      skip_line();
-    } else if (s[i] == '[') {  // [table] or [[array.of.tables]]
-      const size_t at = i++;
-      bool blank = skip_blanks();
-      if (i < n && s[i] == '[' && !blank) {
-        ++i;
-        skip_blanks();
-      }
-      if (i < n && !key_start(s[i]) && s[i] != ']') return at;
-      skip_line();  // a header cannot continue on the next line
-    } else {
-      // key = value; the value may span lines inside arrays and multi-line strings
-      std::string open;  // the brackets of the arrays and inline tables around i
-      while (i < n) {
-        char c = s[i];
-        if (c == '"' || c == '\'') {
-          SkipTomlString(s, i);
-        } else if (c == '#') {
-          skip_line();
-        } else if (c == '\n') {
-          ++i;
-          if (open.empty()) break;
-        } else {
-          // A '}' in an array reaches toml++'s value parser, which assumes it cannot.
-          if (c == '}' && !open.empty() && open.back() == '[') return i;
-          if (c == '[' || c == '{') open.push_back(c);
-          if ((c == ']' || c == '}') && !open.empty()) open.pop_back();
-          ++i;
-        }
-      }
-    }
-  }
-  return std::string_view::npos;
-}
-
-// Stands for every byte outside ASCII in the text toml++ parses (see ParseToml).
-constexpr char kNonAscii = '?';
-
-base::Result<toml::table> ParseToml(const ParseInput& input, std::string_view what) {
-  const std::string where = Where(input);
-  std::string_view bytes = input.bytes;
-  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
-  if (size_t at = FindUnsafeToml(bytes); at != std::string_view::npos) {
-    size_t line = 1;
-    for (size_t k = 0; k < at; ++k) line += bytes[k] == '\n' ? 1 : 0;
-    return base::Status::InvalidArgument(where + ":" + std::to_string(line) + ": not a " +
-                                         std::string(what) + " (invalid table header or array)");
-  }
-  // toml++ 3.3 classifies non-ASCII characters with generated tables that reach
-  // __builtin_unreachable for much of U+00A1..U+0499 (is_non_ascii_horizontal_whitespace), e.g.
-  // for a letter in a quoted key or after a line-ending backslash. Lockfile names and versions
-  // are ASCII, so the parser sees every other byte as kNonAscii; a name or version holding one
-  // is then refused (PackageNameAndVersionOk).
-  std::string ascii;
-  for (size_t k = 0; k < bytes.size(); ++k) {
-    if (static_cast<unsigned char>(bytes[k]) >= 0x80) {
-      if (ascii.empty()) ascii.assign(bytes);
-      ascii[k] = kNonAscii;
-    }
-  }
-  if (!ascii.empty()) bytes = ascii;
-  try {
-    return toml::parse(bytes, where);
-  } catch (const toml::parse_error& e) {
-    return base::Status::InvalidArgument(where + ":" + std::to_string(e.source().begin.line) +
-                                         ": not a " + std::string(what) + " (" +
-                                         std::string(e.description()) + ")");
-  } catch (const std::exception& e) {
-    return base::Status::InvalidArgument(where + ": not a " + std::string(what) + " (" + e.what() +
-                                         ")");
-  }
+// TOML goes through internal::ParseTomlSafely (internal/toml.h).
+base::Result<toml::table> ParseTomlAt(const ParseInput& input, std::string_view what) {
+  return internal::ParseTomlSafely(input.bytes, Where(input), what);
 }
 
 int64_t LineOf(const toml::node& n) { return static_cast<int64_t>(n.source().begin.line); }
@@ -688,8 +567,8 @@ base::Result<std::vector<const toml::table*>> PackageTables(const toml::table& d
 // no Python package name or version has.
 bool PackageNameAndVersionOk(Sink& sink, int64_t line, std::string_view name,
                              std::string_view version) {
-  if (name.find(kNonAscii) == std::string_view::npos &&
-      version.find(kNonAscii) == std::string_view::npos) {
+  if (name.find(internal::kNonAscii) == std::string_view::npos &&
+      version.find(internal::kNonAscii) == std::string_view::npos) {
     return true;
   }
   sink.WarnAtLine(line, "package " + Quote(name) + " " + Quote(version) +
@@ -841,7 +720,7 @@ base::Result<Parsed> ParseRequirementsTxt(const ParseInput& input) {
 }
 
 base::Result<Parsed> ParsePoetryLock(const ParseInput& input) {
-  ASSAY_ASSIGN_OR_RETURN(toml::table doc, ParseToml(input, "poetry.lock (TOML)"));
+  ASSAY_ASSIGN_OR_RETURN(toml::table doc, ParseTomlAt(input, "poetry.lock (TOML)"));
   Sink sink(input, "poetry");
   ASSAY_ASSIGN_OR_RETURN(auto packages, PackageTables(doc, sink, "poetry.lock"));
   for (const toml::table* pkg : packages) {
@@ -926,7 +805,7 @@ base::Result<Parsed> ParsePipfileLock(const ParseInput& input) {
 }
 
 base::Result<Parsed> ParsePdmLock(const ParseInput& input) {
-  ASSAY_ASSIGN_OR_RETURN(toml::table doc, ParseToml(input, "pdm.lock (TOML)"));
+  ASSAY_ASSIGN_OR_RETURN(toml::table doc, ParseTomlAt(input, "pdm.lock (TOML)"));
   Sink sink(input, "pdm");
   ASSAY_ASSIGN_OR_RETURN(auto packages, PackageTables(doc, sink, "pdm.lock"));
   for (const toml::table* pkg : packages) {
@@ -942,7 +821,7 @@ base::Result<Parsed> ParsePdmLock(const ParseInput& input) {
 }
 
 base::Result<Parsed> ParseUvLock(const ParseInput& input) {
-  ASSAY_ASSIGN_OR_RETURN(toml::table doc, ParseToml(input, "uv.lock (TOML)"));
+  ASSAY_ASSIGN_OR_RETURN(toml::table doc, ParseTomlAt(input, "uv.lock (TOML)"));
   Sink sink(input, "uv");
   ASSAY_ASSIGN_OR_RETURN(auto tables, PackageTables(doc, sink, "uv.lock"));
   std::vector<UvPackage> packages;

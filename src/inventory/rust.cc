@@ -20,6 +20,7 @@
 
 #include "inventory/exe.h"
 #include "inventory/internal/purl.h"
+#include "inventory/internal/toml.h"
 
 namespace assay::inventory {
 namespace {
@@ -95,26 +96,8 @@ base::Result<std::string> Inflate(std::string_view in, size_t limit) {
 }  // namespace
 
 base::Result<Parsed> ParseCargoLock(const ParseInput& input) {
-  toml::table doc;
-#if TOML_EXCEPTIONS
-  try {
-    doc = toml::parse(input.bytes, std::string_view(input.path));
-  } catch (const toml::parse_error& e) {
-    return base::Status::InvalidArgument(
-        input.path + ":" + std::to_string(e.source().begin.line) +
-        ": not a Cargo.lock (TOML: " + std::string(e.description()) + ")");
-  } catch (const std::exception& e) {
-    return base::Status::InvalidArgument(input.path + ": not a Cargo.lock (" + e.what() + ")");
-  }
-#else
-  toml::parse_result res = toml::parse(input.bytes, std::string_view(input.path));
-  if (!res) {
-    return base::Status::InvalidArgument(
-        input.path + ":" + std::to_string(res.error().source().begin.line) +
-        ": not a Cargo.lock (TOML: " + std::string(res.error().description()) + ")");
-  }
-  doc = std::move(res).table();
-#endif
+  ASSAY_ASSIGN_OR_RETURN(toml::table doc,
+                         internal::ParseTomlSafely(input.bytes, input.path, "Cargo.lock (TOML)"));
   Packages pkgs(input);
   const toml::node* list = doc.get("package");
   if (list == nullptr) return pkgs.Take();

@@ -123,8 +123,8 @@ TEST(CargoLockFieldsTest, UnusableFilesAreErrors) {
     const char* message;
   };
   const Case cases[] = {
-      {"this is not a toml file!", "Cargo.lock:1: not a Cargo.lock (TOML:"},
-      {"[[package]]\nname = \"normal\"\nversion =\n", "Cargo.lock:3: not a Cargo.lock (TOML:"},
+      {"this is not a toml file!", "Cargo.lock:1: not a Cargo.lock (TOML) ("},
+      {"[[package]]\nname = \"normal\"\nversion =\n", "Cargo.lock:3: not a Cargo.lock (TOML) ("},
       {"package = \"x\"\n", "Cargo.lock:1: not a Cargo.lock (`package` is not an array"},
       {"[package]\nname = \"x\"\n", "not an array of tables"},
   };
