@@ -13,13 +13,13 @@
 
 #include <algorithm>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "base/strings.h"
 #include "inventory/exe.h"
+#include "inventory/internal/package_list.h"
 #include "inventory/internal/purl.h"
 #include "versions/go.h"
 
@@ -30,32 +30,10 @@ constexpr std::string_view kEcosystem = "Go";
 constexpr std::string_view kManager = "go";
 
 // The packages of one file, each (name, version) once.
-class Packages {
+// The parse's packages: each (name, version) once.
+class Packages : public internal::PackageList {
  public:
-  explicit Packages(const ParseInput& input) : input_(input) {}
-
-  void Add(std::string name, std::string version) {
-    if (!seen_.emplace(name, version).second) return;
-    model::Package p;
-    p.ecosystem = std::string(kEcosystem);
-    p.purl = internal::LanguagePurl(kEcosystem, name, version);
-    p.name = std::move(name);
-    p.version = std::move(version);
-    p.path = input_.path;
-    p.package_manager = std::string(kManager);
-    out_.packages.push_back(std::move(p));
-  }
-
-  void Warn(std::string location, std::string message) {
-    out_.warnings.push_back({std::move(location), std::move(message)});
-  }
-
-  Parsed Take() { return std::move(out_); }
-
- private:
-  const ParseInput& input_;
-  std::set<std::pair<std::string, std::string>> seen_;
-  Parsed out_;
+  explicit Packages(const ParseInput& input) : PackageList(input, kEcosystem, kManager) {}
 };
 
 // "v1.2.3" -> "1.2.3"; other strings unchanged.
