@@ -93,7 +93,9 @@ class Sink {
 
 class FileSink : public Sink {
  public:
-  explicit FileSink(fs::path dest) : dest_(std::move(dest)), tmp_(SiblingTempPath(dest_)) {}
+  // `limit`: most body bytes accepted, 0 for no limit.
+  FileSink(fs::path dest, std::uint64_t limit)
+      : dest_(std::move(dest)), tmp_(SiblingTempPath(dest_)), limit_(limit) {}
   ~FileSink() override {
     if (fp_ != nullptr) std::fclose(fp_);
     std::error_code ec;
@@ -106,10 +108,15 @@ class FileSink : public Sink {
     if (fp_ == nullptr) {
       return Status::IOError("create " + tmp_.string() + ": " + std::strerror(errno));
     }
+    written_ = 0;
     return Status::Ok();
   }
 
   Status Write(const char* data, size_t n) override {
+    if (limit_ != 0 && written_ + n > limit_) {
+      return Status::Corruption("response body larger than " + std::to_string(limit_) + " bytes");
+    }
+    written_ += n;
     if (fp_ == nullptr || std::fwrite(data, 1, n, fp_) != n) {
       return Status::IOError("write " + tmp_.string() + ": " + std::strerror(errno));
     }
@@ -143,6 +150,8 @@ class FileSink : public Sink {
  private:
   fs::path dest_;
   fs::path tmp_;
+  std::uint64_t limit_ = 0;
+  std::uint64_t written_ = 0;
   std::FILE* fp_ = nullptr;
 };
 
@@ -170,6 +179,34 @@ class StringSink : public Sink {
   std::uint64_t limit_;
 };
 
+// Passes a body to `inner` and to an observer, which has the last word on keeping it.
+class ObservedSink : public Sink {
+ public:
+  ObservedSink(Sink* inner, HttpBodyObserver* observer) : inner_(inner), observer_(observer) {}
+  Status Begin() override {
+    observer_->Restart();
+    return inner_->Begin();
+  }
+  Status Write(const char* data, size_t n) override {
+    observer_->Update(std::string_view(data, n));
+    return inner_->Write(data, n);
+  }
+  Status Finish(bool keep) override {
+    if (keep) {
+      Status verdict = observer_->Finish();
+      if (!verdict.ok()) {
+        (void)inner_->Finish(false);
+        return verdict;
+      }
+    }
+    return inner_->Finish(keep);
+  }
+
+ private:
+  Sink* inner_;
+  HttpBodyObserver* observer_;
+};
+
 // State shared with libcurl's callbacks during one attempt.
 struct AttemptState {
   CURL* curl = nullptr;
@@ -183,6 +220,8 @@ struct AttemptState {
   std::string last_modified;
   std::string content_type;
   long retry_after_seconds = -1;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string error_body;
 };
 
 bool IsSuccess(long status) { return status >= 200 && status < 300; }
@@ -192,8 +231,14 @@ size_t WriteCallback(char* ptr, size_t size, size_t nmemb, void* userdata) {
   size_t n = size * nmemb;
   long code = 0;
   Curl().easy_getinfo(st->curl, CURLINFO_RESPONSE_CODE, &code);
-  // Only the final 2xx body is kept: error pages and redirect bodies are read and dropped.
-  if (!(IsSuccess(code) || (st->is_file && code == 0))) return n;
+  // Only the final 2xx body goes to the sink; the start of an error page is kept for messages,
+  // redirect bodies are read and dropped.
+  if (!(IsSuccess(code) || (st->is_file && code == 0))) {
+    if (code >= 400 && st->error_body.size() < kMaxHttpErrorBodyBytes) {
+      st->error_body.append(ptr, std::min(n, kMaxHttpErrorBodyBytes - st->error_body.size()));
+    }
+    return n;
+  }
   Status s = st->sink->Write(ptr, n);
   if (!s.ok()) {
     st->sink_error = std::move(s);
@@ -214,12 +259,17 @@ size_t HeaderCallback(char* buffer, size_t size, size_t nitems, void* userdata) 
     st->last_modified.clear();
     st->content_type.clear();
     st->retry_after_seconds = -1;
+    st->headers.clear();
+    st->error_body.clear();
     return n;
   }
   size_t colon = line.find(':');
   if (colon == std::string_view::npos) return n;
   std::string_view name = Trim(line.substr(0, colon));
   std::string_view value = Trim(line.substr(colon + 1));
+  if (st->headers.size() < kMaxHttpResponseHeaders) {
+    st->headers.emplace_back(AsciiLower(name), std::string(value));
+  }
   if (EqualsIgnoreCase(name, "ETag")) {
     st->etag = std::string(value);
   } else if (EqualsIgnoreCase(name, "Last-Modified")) {
@@ -298,7 +348,8 @@ std::string SchemeOf(const std::string& url) {
 }
 
 Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file,
-                    const HttpConditional& cond, AttemptState* st) {
+                    const HttpRequestOptions& req, AttemptState* st) {
+  const HttpConditional& cond = req.conditional;
   Outcome out;
   std::unique_ptr<CURL, EasyDeleter> curl(Curl().easy_init());
   if (!curl) {
@@ -318,6 +369,7 @@ Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file
     }
   };
   for (const auto& hdr : opt.headers) add_header(hdr);
+  for (const auto& hdr : req.headers) add_header(hdr);
   if (!is_file && !cond.if_none_match.empty()) add_header("If-None-Match: " + cond.if_none_match);
   if (!is_file && !cond.if_modified_since.empty()) {
     add_header("If-Modified-Since: " + cond.if_modified_since);
@@ -408,17 +460,27 @@ std::chrono::milliseconds BackoffDelay(const HttpOptions& opt, int failed_attemp
   return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 
+bool HasControlChars(std::string_view s) {
+  return s.find('\0') != std::string_view::npos ||
+         s.find_first_of("\r\n") != std::string_view::npos;
+}
+
 Result<HttpResponse> Run(const HttpOptions& opt, const std::string& url,
-                         const HttpConditional& cond, const HttpProgress& progress, Sink* sink) {
+                         const HttpRequestOptions& req, Sink* body_sink) {
   ASSAY_RETURN_IF_ERROR(EnsureCurlInitialized());
   std::string scheme = SchemeOf(url);
   if (scheme.empty()) return Status::InvalidArgument("GET " + url + ": URL without a scheme");
   if (scheme != "http" && scheme != "https" && scheme != "file") {
     return Status::InvalidArgument("GET " + url + ": unsupported scheme '" + scheme + "'");
   }
-  if (url.find('\0') != std::string::npos || url.find_first_of("\r\n") != std::string::npos) {
-    return Status::InvalidArgument("GET: URL contains control characters");
+  if (HasControlChars(url)) return Status::InvalidArgument("GET: URL contains control characters");
+  for (const auto& h : req.headers) {
+    if (HasControlChars(h)) {
+      return Status::InvalidArgument("GET " + url + ": request header contains control characters");
+    }
   }
+  ObservedSink observed(body_sink, req.observer);
+  Sink* sink = req.observer != nullptr ? static_cast<Sink*>(&observed) : body_sink;
   const bool is_file = scheme == "file";
   const int max_attempts = std::max(opt.max_attempts, 1);
   std::string last_error;
@@ -427,8 +489,8 @@ Result<HttpResponse> Run(const HttpOptions& opt, const std::string& url,
     AttemptState st;
     st.is_file = is_file;
     st.sink = sink;
-    st.progress = &progress;
-    Outcome o = PerformOnce(opt, url, is_file, cond, &st);
+    st.progress = &req.progress;
+    Outcome o = PerformOnce(opt, url, is_file, req, &st);
     if (!o.fatal.ok()) {
       (void)sink->Finish(false);
       return o.fatal;
@@ -451,6 +513,8 @@ Result<HttpResponse> Run(const HttpOptions& opt, const std::string& url,
       r.content_type = std::move(st.content_type);
       r.body_bytes = ok ? st.body_bytes : 0;
       r.attempts = attempt;
+      r.headers = std::move(st.headers);
+      if (!ok) r.error_body = std::move(st.error_body);
       return r;
     }
     if (attempt >= max_attempts) {
@@ -466,19 +530,43 @@ Result<HttpResponse> Run(const HttpOptions& opt, const std::string& url,
 
 HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {}
 
+std::string HttpResponse::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return "";
+}
+
 Result<HttpResponse> HttpClient::GetToFile(const std::string& url, const fs::path& dest,
                                            const HttpConditional& conditional,
                                            const HttpProgress& progress) const {
-  if (dest.empty()) return Status::InvalidArgument("GET " + url + ": empty destination path");
-  FileSink sink(dest);
-  return Run(options_, url, conditional, progress, &sink);
+  HttpRequestOptions req;
+  req.conditional = conditional;
+  req.progress = progress;
+  return FetchToFile(url, dest, req);
 }
 
 Result<HttpResponse> HttpClient::Get(const std::string& url, const HttpConditional& conditional,
                                      const HttpProgress& progress) const {
+  HttpRequestOptions req;
+  req.conditional = conditional;
+  req.progress = progress;
+  return Fetch(url, req);
+}
+
+Result<HttpResponse> HttpClient::FetchToFile(const std::string& url, const fs::path& dest,
+                                             const HttpRequestOptions& request) const {
+  if (dest.empty()) return Status::InvalidArgument("GET " + url + ": empty destination path");
+  FileSink sink(dest, request.max_body_bytes);
+  return Run(options_, url, request, &sink);
+}
+
+Result<HttpResponse> HttpClient::Fetch(const std::string& url,
+                                       const HttpRequestOptions& request) const {
   std::string body;
-  StringSink sink(&body, options_.max_string_bytes);
-  ASSAY_ASSIGN_OR_RETURN(HttpResponse r, Run(options_, url, conditional, progress, &sink));
+  StringSink sink(&body,
+                  request.max_body_bytes != 0 ? request.max_body_bytes : options_.max_string_bytes);
+  ASSAY_ASSIGN_OR_RETURN(HttpResponse r, Run(options_, url, request, &sink));
   r.body = std::move(body);
   return r;
 }

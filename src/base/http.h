@@ -8,15 +8,24 @@
 // retried with exponential backoff a bounded number of times.
 //
 // Schemes: http, https and file (a local file reads as status 200, a missing one as 404;
-// conditional headers do not apply to file://). Redirects are followed between http(s) URLs only.
-// Proxies come from the usual environment variables (libcurl's behaviour).
+// conditional headers do not apply to file://). Redirects are followed between http(s) URLs only;
+// Authorization and Cookie headers are not sent to a redirect target on another host or port
+// (libcurl's rule), so credentials stay with the server they were meant for. Proxies come from
+// the usual environment variables (libcurl's behaviour).
+//
+// A final status that is not retried is an answer, not an error: 401, 403 and 404 come back as
+// responses with their headers and the start of their body (`error_body`), so a caller can run
+// an auth flow or quote a server's JSON error.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -62,13 +71,52 @@ struct HttpResponse {
   std::string content_type;
   std::uint64_t body_bytes = 0;  // body bytes delivered (file or string); 0 for non-2xx
   int attempts = 0;              // requests made, including retries
-  std::string body;              // Get() only, and only for 2xx answers
+  std::string body;              // Get()/Fetch() only, and only for 2xx answers
+  // Headers of the final response (after redirects) in the order received, names lowercased,
+  // values trimmed; a repeated header appears once per line. At most kMaxHttpResponseHeaders.
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Non-2xx answers: the first bytes (at most kMaxHttpErrorBodyBytes) of the body, for error
+  // messages. Empty for 2xx.
+  std::string error_body;
+
+  // The first value of header `lower_name` ("www-authenticate"), "" when absent.
+  std::string Header(std::string_view lower_name) const;
 };
+
+inline constexpr std::size_t kMaxHttpResponseHeaders = 256;
+inline constexpr std::size_t kMaxHttpErrorBodyBytes = 64 << 10;
 
 // Called while a body downloads with (bytes received, bytes expected or 0 when unknown); return
 // false to abort the transfer (the call then fails with Aborted). May be called with no new
 // bytes while waiting.
 using HttpProgress = std::function<bool(std::uint64_t received, std::uint64_t total)>;
+
+// Sees a 2xx body as it streams in and decides whether it is kept, e.g. a digest check that
+// hashes the bytes on their way to disk. Calls come from the thread running the request.
+class HttpBodyObserver {
+ public:
+  virtual ~HttpBodyObserver() = default;
+  // An attempt starts delivering a body: forget bytes seen before (a retried transfer restarts).
+  virtual void Restart() = 0;
+  virtual void Update(std::string_view chunk) = 0;
+  // The 2xx body is complete. Not OK: the body is dropped (a FetchToFile destination is left
+  // untouched) and the call fails with this status.
+  virtual Status Finish() = 0;
+};
+
+// Per-call settings of Fetch() and FetchToFile().
+struct HttpRequestOptions {
+  HttpConditional conditional;
+  // Request headers for this call, "Name: value", sent after HttpOptions::headers. A line with
+  // CR, LF or NUL is InvalidArgument.
+  std::vector<std::string> headers;
+  HttpProgress progress;
+  // Largest body accepted (Corruption beyond it). 0: HttpOptions::max_string_bytes for Fetch(),
+  // no limit for FetchToFile().
+  std::uint64_t max_body_bytes = 0;
+  // Sees the 2xx body and may veto it; null for none. Not owned.
+  HttpBodyObserver* observer = nullptr;
+};
 
 // Thread-safe: an HttpClient holds only its options; each call uses its own libcurl handle, so
 // one instance may serve concurrent calls.
@@ -93,6 +141,11 @@ class HttpClient {
   // Corruption when the body exceeds options().max_string_bytes.
   Result<HttpResponse> Get(const std::string& url, const HttpConditional& conditional = {},
                            const HttpProgress& progress = nullptr) const;
+
+  // GetToFile() and Get() with per-call headers, body limit and body observer.
+  Result<HttpResponse> FetchToFile(const std::string& url, const std::filesystem::path& dest,
+                                   const HttpRequestOptions& request) const;
+  Result<HttpResponse> Fetch(const std::string& url, const HttpRequestOptions& request) const;
 
  private:
   HttpOptions options_;

@@ -9,9 +9,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <string>
+#include <string_view>
 
 #include "base/file.h"
+#include "base/strings.h"
 #include "base/testing/http_server.h"
 
 namespace assay::base {
@@ -331,6 +335,218 @@ TEST(HttpTest, RejectsBadUrls) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
   }
+}
+
+TEST(HttpTest, PerCallHeadersAndResponseHeaders) {
+  std::atomic<int> hits{0};
+  std::string seen_accept, seen_auth, seen_client;
+  TestHttpServer server([&](const TestHttpRequest& req) {
+    ++hits;
+    seen_accept = req.Header("accept");
+    seen_auth = req.Header("authorization");
+    seen_client = req.Header("x-client");
+    TestHttpReply r;
+    r.headers = {{"Docker-Content-Digest", "sha256:abc"},
+                 {"Link", "</a?n=1>; rel=\"next\""},
+                 {"LINK", "</b>; rel=\"prev\""},
+                 {"Content-Type", "application/json"}};
+    r.body = "{}";
+    return r;
+  });
+  ASSERT_TRUE(server.ok());
+  HttpOptions o = FastOptions();
+  o.headers = {"X-Client: assay"};
+  HttpRequestOptions req;
+  req.headers = {"Accept: application/vnd.oci.image.manifest.v1+json", "Authorization: Bearer tok"};
+  auto r = HttpClient(o).Fetch(server.Url("/v2/"), req);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->body, "{}");
+  EXPECT_EQ(seen_accept, "application/vnd.oci.image.manifest.v1+json");
+  EXPECT_EQ(seen_auth, "Bearer tok");
+  EXPECT_EQ(seen_client, "assay");
+  EXPECT_EQ(r->Header("docker-content-digest"), "sha256:abc");
+  EXPECT_EQ(r->Header("link"), "</a?n=1>; rel=\"next\"");
+  EXPECT_EQ(r->Header("x-absent"), "");
+  int links = 0;
+  for (const auto& [name, value] : r->headers) {
+    EXPECT_EQ(name, AsciiLower(name));
+    if (name == "link") ++links;
+  }
+  EXPECT_EQ(links, 2);
+  EXPECT_TRUE(r->error_body.empty());
+
+  // A header line that would split the request is refused before anything is sent.
+  hits = 0;
+  req.headers = {"Accept: x\r\nX-Evil: 1"};
+  auto bad = HttpClient(o).Fetch(server.Url("/v2/"), req);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(hits.load(), 0);
+}
+
+TEST(HttpTest, ErrorAnswersCarryHeadersAndBodyStart) {
+  const std::string json =
+      R"({"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]})";
+  TestHttpServer server([&](const TestHttpRequest& req) {
+    TestHttpReply r;
+    if (req.path == "/big") {
+      r.status = 404;
+      r.body = std::string(kMaxHttpErrorBodyBytes + 100, 'e');
+      return r;
+    }
+    r.status = 401;
+    r.headers = {{"WWW-Authenticate", "Bearer realm=\"http://x/token\",service=\"reg\""}};
+    r.body = json;
+    return r;
+  });
+  ASSERT_TRUE(server.ok());
+  auto dir = TempDir::Create("http-test");
+  ASSERT_TRUE(dir.ok());
+  HttpClient client(FastOptions());
+  auto r = client.Fetch(server.Url("/v2/"), {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(r->attempts, 1);
+  EXPECT_TRUE(r->body.empty());
+  EXPECT_EQ(r->error_body, json);
+  EXPECT_EQ(r->Header("www-authenticate"), "Bearer realm=\"http://x/token\",service=\"reg\"");
+
+  auto f = client.FetchToFile(server.Url("/v2/"), dir->path() / "x", {});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(f->status, 401);
+  EXPECT_EQ(f->error_body, json);
+  EXPECT_TRUE(std::filesystem::is_empty(dir->path()));
+
+  auto big = client.Fetch(server.Url("/big"), {});
+  ASSERT_TRUE(big.ok()) << big.status().ToString();
+  EXPECT_EQ(big->status, 404);
+  EXPECT_EQ(big->error_body.size(), kMaxHttpErrorBodyBytes);
+}
+
+TEST(HttpTest, AuthorizationDoesNotFollowRedirectToAnotherServer) {
+  std::mutex mu;
+  std::map<std::string, std::string> auth_by_path;
+  TestHttpServer other([&](const TestHttpRequest& req) {
+    std::lock_guard<std::mutex> lock(mu);
+    auth_by_path["other" + req.path] = req.Header("authorization");
+    TestHttpReply r;
+    r.body = "blob bytes";
+    return r;
+  });
+  ASSERT_TRUE(other.ok());
+  TestHttpServer origin([&](const TestHttpRequest& req) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      auth_by_path["origin" + req.path] = req.Header("authorization");
+    }
+    TestHttpReply r;
+    if (req.path == "/away") {
+      r.status = 307;
+      r.headers = {{"Location", other.Url("/storage")}};
+    } else if (req.path == "/here") {
+      r.status = 307;
+      r.headers = {{"Location", "/final"}};
+    } else {
+      r.body = "same server";
+    }
+    return r;
+  });
+  ASSERT_TRUE(origin.ok());
+  HttpClient client(FastOptions());
+  HttpRequestOptions req;
+  req.headers = {"Authorization: Bearer secret"};
+
+  auto away = client.Fetch(origin.Url("/away"), req);
+  ASSERT_TRUE(away.ok()) << away.status().ToString();
+  EXPECT_EQ(away->status, 200);
+  EXPECT_EQ(away->body, "blob bytes");
+  auto here = client.Fetch(origin.Url("/here"), req);
+  ASSERT_TRUE(here.ok()) << here.status().ToString();
+  EXPECT_EQ(here->body, "same server");
+
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(auth_by_path["origin/away"], "Bearer secret");
+  ASSERT_TRUE(auth_by_path.count("other/storage"));
+  EXPECT_EQ(auth_by_path["other/storage"], "");  // another port is another server
+  EXPECT_EQ(auth_by_path["origin/final"], "Bearer secret");
+}
+
+// Hashes nothing: counts bytes and accepts or refuses the body.
+class CountingObserver : public HttpBodyObserver {
+ public:
+  explicit CountingObserver(bool accept) : accept_(accept) {}
+  void Restart() override {
+    ++restarts;
+    bytes = 0;
+  }
+  void Update(std::string_view chunk) override { bytes += chunk.size(); }
+  Status Finish() override {
+    ++finishes;
+    return accept_ ? Status::Ok() : Status::Corruption("digest mismatch");
+  }
+  int restarts = 0;
+  int finishes = 0;
+  std::uint64_t bytes = 0;
+
+ private:
+  bool accept_;
+};
+
+TEST(HttpTest, ObserverSeesBodyAndMayRefuseIt) {
+  const std::string body = BigBody(1 << 20);
+  std::atomic<int> hits{0};
+  TestHttpServer server([&](const TestHttpRequest&) {
+    TestHttpReply r;
+    if (++hits == 1) {
+      r.status = 503;
+      return r;
+    }
+    r.body = body;
+    return r;
+  });
+  ASSERT_TRUE(server.ok());
+  auto dir = TempDir::Create("http-test");
+  ASSERT_TRUE(dir.ok());
+  HttpClient client(FastOptions());
+
+  CountingObserver accept(true);
+  HttpRequestOptions req;
+  req.observer = &accept;
+  auto ok = client.FetchToFile(server.Url("/blob"), dir->path() / "kept", req);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->attempts, 2);
+  EXPECT_EQ(accept.restarts, 2);
+  EXPECT_EQ(accept.finishes, 1);
+  EXPECT_EQ(accept.bytes, body.size());
+  EXPECT_EQ(*ReadFile(dir->path() / "kept"), body);
+
+  hits = 1;  // no more 503
+  CountingObserver refuse(false);
+  req.observer = &refuse;
+  auto bad = client.FetchToFile(server.Url("/blob"), dir->path() / "refused", req);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Code::kCorruption);
+  EXPECT_EQ(refuse.bytes, body.size());
+  EXPECT_FALSE(std::filesystem::exists(dir->path() / "refused"));
+  auto bad_string = client.Fetch(server.Url("/blob"), req);
+  ASSERT_FALSE(bad_string.ok());
+  EXPECT_EQ(bad_string.status().code(), Code::kCorruption);
+
+  // A per-call limit applies to files too and leaves nothing behind.
+  HttpRequestOptions limited;
+  limited.max_body_bytes = body.size() - 1;
+  auto big = client.FetchToFile(server.Url("/blob"), dir->path() / "big", limited);
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.status().code(), Code::kCorruption);
+  auto big_string = client.Fetch(server.Url("/blob"), limited);
+  ASSERT_FALSE(big_string.ok());
+  EXPECT_EQ(big_string.status().code(), Code::kCorruption);
+  limited.max_body_bytes = body.size();
+  auto fits = client.Fetch(server.Url("/blob"), limited);
+  ASSERT_TRUE(fits.ok()) << fits.status().ToString();
+  int files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir->path())) ++files;
+  EXPECT_EQ(files, 1);
 }
 
 TEST(HttpTest, UrlEncodeComponent) {

@@ -128,6 +128,26 @@ const NameRule kNameRules[] = {
     {kGradleLockfileType, [](const PathParts& p) { return Is(p.name, "gradle.lockfile"); }, false},
 };
 
+}  // namespace
+
+bool LanguageFileByPath(std::string_view rel) {
+  const size_t slash = rel.rfind('/');
+  const std::string_view dir = slash == std::string_view::npos ? "" : rel.substr(0, slash);
+  const std::string_view parent = dir.substr(dir.rfind('/') + 1);
+  const std::string_view up = dir.substr(0, dir.size() > parent.size() ? dir.size() - parent.size() - 1 : 0);
+  PathParts p{rel, rel.substr(slash + 1), parent, up.substr(up.rfind('/') + 1),
+              dir == "node_modules" || dir.starts_with("node_modules/") ||
+                  dir.find("/node_modules/") != std::string_view::npos ||
+                  EndsWith(dir, "/node_modules")};
+  for (const NameRule& r : kNameRules) {
+    if (p.in_node_modules && !r.inside_node_modules) continue;
+    if (r.match(p)) return true;
+  }
+  return false;
+}
+
+namespace {
+
 // Files larger than this are not read as lockfiles or archives (a warning says so).
 constexpr uint64_t kMaxLanguageFileBytes = uint64_t{128} << 20;
 // Executables: the most read to find their build information.
