@@ -101,6 +101,18 @@ std::unique_ptr<Collector> MakeRpmCollector(const CollectOptions& options);
 //    dependencies; the walk still enters node_modules for executables and archives.
 std::unique_ptr<Collector> MakeLanguageCollector(const CollectOptions& options);
 
+// Whether a collector may read the regular file at `rel` ('/'-separated, relative to the root)
+// because of its path alone. Image layers keep exactly these files (image.h), plus executables
+// recognised by their bytes, so the checks must stay in step with what the collectors read.
+//  OsFileByPath        the OS release files, apt sources, and the dpkg, apk and rpm databases
+//                      and file lists DetectOs and the OS collectors read (also under "usr/",
+//                      where a merged-/usr symlink puts them in an image layer);
+//  LanguageFileByPath  the names the language collector's rules know (lang_collector.cc),
+//                      lockfiles inside node_modules excluded; go.sum always (whether a go.mod
+//                      sits beside it is decided on the assembled tree).
+bool OsFileByPath(std::string_view rel);
+bool LanguageFileByPath(std::string_view rel);
+
 // The operating system of the tree, from the first of these that is present and parses:
 //  - etc/os-release, else usr/lib/os-release (os-release(5)): id, version_id, codename
 //    (VERSION_CODENAME, else UBUNTU_CODENAME), pretty_name, ecosystem = OsvEcosystem;

@@ -316,6 +316,25 @@ class RpmCollector final : public Collector {
 
 }  // namespace
 
+bool OsFileByPath(std::string_view rel) {
+  if (rel.starts_with("usr/") && !rel.starts_with("usr/lib/sysimage/") &&
+      rel != "usr/lib/os-release" && OsFileByPath(rel.substr(4))) {
+    return true;
+  }
+  for (std::string_view file : {"etc/os-release", "usr/lib/os-release", "etc/lsb-release",
+                                "etc/debian_version", "etc/alpine-release", "etc/apt/sources.list",
+                                "var/lib/dpkg/status", "lib/apk/db/installed"}) {
+    if (rel == file) return true;
+  }
+  // Every file of these directories (not of their subdirectories).
+  for (std::string_view dir : {"etc/apt/sources.list.d/", "var/lib/dpkg/status.d/",
+                               "var/lib/rpm/", "usr/lib/sysimage/rpm/"}) {
+    if (rel.starts_with(dir) && rel.find('/', dir.size()) == std::string_view::npos) return true;
+  }
+  return rel.starts_with("var/lib/dpkg/info/") && rel.ends_with(".list") &&
+         rel.find('/', 18) == std::string_view::npos;
+}
+
 model::OsInfo DetectOs(const Fs& fs, std::vector<model::InventoryWarning>& warnings) {
   std::string found_in;
   std::optional<model::OsInfo> os = FromOsReleaseFiles(fs, warnings, &found_in);
