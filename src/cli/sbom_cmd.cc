@@ -28,6 +28,7 @@
 #include "inventory/fs.h"
 #include "inventory/inventory_json.h"
 #include "inventory/parser.h"
+#include "report/internal/render_util.h"
 #include "report/render.h"
 
 namespace assay::cli {
@@ -38,8 +39,15 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 
 std::string RenderInventoryJson(const model::Inventory& inventory,
-                                const report::ScannedResource& /*subject*/) {
-  return inventory::InventoryToJsonText(inventory);
+                                const report::ScannedResource& subject) {
+  if (!subject.image) return inventory::InventoryToJsonText(inventory);
+  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+  doc["image"] = report::internal::ImageDetailsJson(*subject.image);
+  doc["image"]["reference"] = subject.path;
+  doc["image"]["id"] = subject.id;
+  nlohmann::ordered_json inv = inventory::InventoryToJson(inventory);
+  for (auto& [k, v] : inv.items()) doc[k] = std::move(v);
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 template <report::RenderFn kRender>
@@ -143,29 +151,47 @@ SbomOutcome RunSbom(const SbomOptions& options) {
     for (const auto& f : kFormats) known += (known.empty() ? "" : ", ") + std::string(f.name);
     return Fail(kExitUsage, "unknown format '" + options.format + "' (known: " + known + ")");
   }
-  if (options.path.empty() == options.lockfile.empty()) {
-    return Fail(kExitUsage, "give either a PATH to collect from or --lockfile TYPE:FILE");
+  if (!options.path.empty() + !options.lockfile.empty() + !options.image.empty() != 1) {
+    return Fail(kExitUsage,
+                "give either a PATH to collect from, --lockfile TYPE:FILE or image REF");
   }
 
-  base::Result<model::Inventory> inv =
-      options.lockfile.empty() ? FromDirectory(options)
-                                : FromLockfile(options.lockfile, options.include_dev);
+  report::ScannedResource subject;
+  subject.scanned_at = options.now.empty() ? report::NowRfc3339() : options.now;
+  base::Result<model::Inventory> inv = model::Inventory{};
+  if (!options.image.empty()) {
+    inventory::CollectOptions collect;
+    collect.include_dev = options.include_dev;
+    collect.skip_paths = options.skip_paths;
+    auto img = CollectImageResource(options.image, options.image_args, collect);
+    if (!img.ok()) {
+      const bool input = img.status().code() == base::Code::kInvalidArgument ||
+                         img.status().code() == base::Code::kNotFound;
+      return Fail(input ? kExitUsage : kExitFailed, img.status().message());
+    }
+    img->resource.scanned_at = subject.scanned_at;
+    subject = std::move(img->resource);
+    inv = std::move(img->inventory);
+  } else {
+    inv = options.lockfile.empty() ? FromDirectory(options)
+                                   : FromLockfile(options.lockfile, options.include_dev);
+  }
   if (!inv.ok()) {
     // Everything that stops a collection here is about the input the user named: a missing or
     // unreadable PATH, an unknown TYPE, a FILE that is not of that type.
     return Fail(kExitUsage, inv.status().message());
   }
 
-  report::ScannedResource subject;
-  std::string named = options.lockfile.empty()
-                          ? options.path
-                          : options.lockfile.substr(options.lockfile.find(':') + 1);
-  std::error_code ec;
-  std::filesystem::path abs = std::filesystem::absolute(named, ec);
-  subject.path = (ec ? std::filesystem::path(named) : abs).lexically_normal().string();
-  subject.type = options.lockfile.empty() ? "rootfs" : "lockfile";
-  subject.id = subject.type + ":" + subject.path;
-  subject.scanned_at = options.now.empty() ? report::NowRfc3339() : options.now;
+  if (options.image.empty()) {
+    std::string named = options.lockfile.empty()
+                            ? options.path
+                            : options.lockfile.substr(options.lockfile.find(':') + 1);
+    std::error_code ec;
+    std::filesystem::path abs = std::filesystem::absolute(named, ec);
+    subject.path = (ec ? std::filesystem::path(named) : abs).lexically_normal().string();
+    subject.type = options.lockfile.empty() ? "rootfs" : "lockfile";
+    subject.id = subject.type + ":" + subject.path;
+  }
   std::string document = format->render(*inv, subject);
   SbomOutcome out;
   if (options.output.empty()) {
@@ -197,7 +223,35 @@ void AddSbom(CLI::App& app, int* exit_code) {
                 "Keep dependencies a lockfile marks development-only");
   cmd->add_option("--skip-dir", opts->skip_paths,
                   "Directory (relative to PATH) not to walk for language packages; repeatable");
-  cmd->callback([opts, exit_code] {
+
+  // assay sbom image REF: the same document for a container image.
+  auto img = std::make_shared<SbomOptions>();
+  CLI::App* image = cmd->add_subcommand(
+      "image",
+      "List the packages of a container image: oci:DIR[:TAG], oci-archive:FILE[:TAG], "
+      "docker-archive:FILE[:REPO:TAG] or HOST[:PORT]/REPO[:TAG|@sha256:...]");
+  image->add_option("ref", img->image, "Image reference")->required();
+  image->add_option("--format", img->format, help)->check(CLI::IsMember(names));
+  image->add_option("-o,--output", img->output, "Write the document to FILE instead of stdout");
+  image->add_flag("--include-dev", img->include_dev,
+                  "Keep dependencies a lockfile marks development-only");
+  image->add_option("--skip-dir", img->skip_paths,
+                    "Directory (relative to the image's root) not to walk for language packages; "
+                    "repeatable");
+  AddImageFlags(*image, img->image_args);
+  image->callback([img, exit_code] {
+    SbomOutcome out = RunSbom(*img);
+    *exit_code = out.exit_code;
+    if (out.exit_code != kExitOk) {
+      std::fprintf(stderr, "assay sbom image: %s\n", out.error.c_str());
+      return;
+    }
+    std::fwrite(out.document.data(), 1, out.document.size(), stdout);
+    std::fflush(stdout);
+  });
+
+  cmd->callback([opts, exit_code, image] {
+    if (image->parsed()) return;  // `assay sbom image REF` ran its own callback
     SbomOutcome out = RunSbom(*opts);
     *exit_code = out.exit_code;
     if (out.exit_code != kExitOk) {

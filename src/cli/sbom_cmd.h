@@ -5,8 +5,9 @@
 //
 //   assay sbom PATH [--format json|cyclonedx|spdx] [--output FILE]   collect from a root tree
 //   assay sbom --lockfile TYPE:FILE [--format ...] [...]   run one registered parser over FILE
+//   assay sbom image REF [--format ...] [...]   collect from a container image (inventory/image.h)
 //
-// Both print the same document (inventory_json.h for "json", CycloneDX 1.5 or SPDX 2.3 JSON
+// All print the same document (inventory_json.h for "json", CycloneDX 1.5 or SPDX 2.3 JSON
 // through the report library); packages are sorted by ecosystem, name, version and path so the
 // output is stable.
 #pragma once
@@ -16,6 +17,7 @@
 #include <vector>
 #include <string_view>
 
+#include "cli/image_args.h"
 #include "model/inventory.h"
 #include "report/scan_result.h"
 
@@ -24,6 +26,8 @@ namespace assay::cli {
 struct SbomOptions {
   std::string path;      // directory to collect from; exclusive with `lockfile`
   std::string lockfile;  // "TYPE:FILE", TYPE a parser name from inventory/parser.h
+  std::string image;     // an image reference; exclusive with `path` and `lockfile`
+  ImageArgs image_args;
   std::string format = "json";
   std::string output;  // file to write (atomically); empty writes to stdout
   std::string now;     // RFC 3339 document timestamp; empty: the clock (tests pin it)

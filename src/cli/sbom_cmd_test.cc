@@ -103,6 +103,14 @@ TEST_F(SbomCmdTest, Directory) {
   EXPECT_EQ(doc["packages"][0]["path"], "var/lib/dpkg/status");
 }
 
+SbomOptions ImageOpts(std::string ref, std::string path = "") {
+  SbomOptions o;
+  o.image = std::move(ref);
+  o.path = std::move(path);
+  o.image_args.no_cache = true;
+  return o;
+}
+
 TEST_F(SbomCmdTest, Errors) {
   stdfs::path status = Write("status", kStatus);
   stdfs::path file = Write("plain", "x");
@@ -128,6 +136,16 @@ TEST_F(SbomCmdTest, Errors) {
       {"PATH is a file", Opts(file.string(), ""), 2, file.string() + ": not a directory"},
       {"unknown format", Opts("/", "", "xml"), 2,
        "unknown format 'xml' (known: json, cyclonedx, spdx)"},
+      {"image and PATH", ImageOpts("oci:/x", "/"), 2, "give either a PATH"},
+      {"not an image reference", ImageOpts("debian"), 2, "'debian' is not an image reference"},
+      {"missing layout", ImageOpts("oci:" + (tmp_->path() / "none").string()), 2,
+       (tmp_->path() / "none").string() + ": no such OCI layout directory"},
+      {"directory without oci-layout", ImageOpts("oci:" + tmp_->path().string()), 2,
+       tmp_->path().string() + ": not an OCI image layout"},
+      {"missing archive", ImageOpts("docker-archive:" + (tmp_->path() / "x.tar").string()), 2,
+       (tmp_->path() / "x.tar").string() + ": no such archive"},
+      {"archive is not a tar", ImageOpts("oci-archive:" + file.string()), 2,
+       file.string() + ": not a tar archive"},
   };
   for (const Case& tc : cases) {
     SCOPED_TRACE(tc.name);

@@ -96,12 +96,14 @@ ScanOutcome RunScan(const ScanOptions& o) {
     return Fail(kExitUsage,
                 "unknown format '" + o.format + "' (known: " + report::KnownFormats() + ")");
   }
-  if (o.target != "rootfs" && o.target != "host" && o.target != "sbom") {
-    return Fail(kExitUsage, "scan what? give rootfs PATH, host or sbom FILE");
+  if (o.target != "rootfs" && o.target != "host" && o.target != "sbom" && o.target != "image") {
+    return Fail(kExitUsage, "scan what? give rootfs PATH, host, sbom FILE or image REF");
   }
   if (o.target != "host" && o.path.empty()) {
-    return Fail(kExitUsage,
-                "scan " + o.target + " needs a " + (o.target == "sbom" ? "FILE" : "PATH"));
+    return Fail(kExitUsage, "scan " + o.target + " needs a " +
+                                (o.target == "sbom"    ? "FILE"
+                                 : o.target == "image" ? "REF"
+                                                       : "PATH"));
   }
   report::FilterOptions filters;
   if (!o.severity.empty()) {
@@ -135,6 +137,9 @@ ScanOutcome RunScan(const ScanOptions& o) {
     result.resource.type = "sbom";
     result.resource.path = Absolute(o.path);
     result.resource.id = "sbom:" + result.resource.path;
+  } else if (o.target == "image") {
+    result.resource.type = "image";  // the rest once the image is read, after the DB opened
+    result.resource.path = o.path;
   } else {
     std::string root = o.target == "host" ? o.host_root : o.path;
     auto opened = inventory::OpenDirFs(root);
@@ -186,6 +191,19 @@ ScanOutcome RunScan(const ScanOptions& o) {
     auto inv = inventory::ParseSbom(sbom_bytes, result.resource.path);
     if (!inv.ok()) return Fail(kExitUsage, inv.status().message(), result.warnings);
     result.inventory = std::move(*inv);
+  } else if (o.target == "image") {
+    inventory::CollectOptions collect;
+    collect.include_dev = o.include_dev;
+    collect.skip_paths = o.skip_paths;
+    auto img = CollectImageResource(o.path, o.image, collect);
+    if (!img.ok()) {
+      const bool input = img.status().code() == base::Code::kInvalidArgument ||
+                         img.status().code() == base::Code::kNotFound;
+      return Fail(input ? kExitUsage : kExitFailed, img.status().message(), result.warnings);
+    }
+    result.inventory = std::move(img->inventory);
+    img->resource.scanned_at = result.resource.scanned_at;
+    result.resource = std::move(img->resource);
   } else {
     inventory::CollectOptions collect;
     collect.include_dev = o.include_dev;
@@ -245,7 +263,7 @@ ScanOutcome RunScan(const ScanOptions& o) {
 
 void AddScan(CLI::App& app, int* exit_code) {
   CLI::App* scan = app.add_subcommand(
-      "scan", "Find the known vulnerabilities of a root filesystem, this host or an SBOM");
+      "scan", "Find the known vulnerabilities of a root filesystem, this host, an image or an SBOM");
   scan->require_subcommand(1);
   std::vector<std::string> formats;
   std::string format_help = "Output format:";
@@ -266,7 +284,12 @@ void AddScan(CLI::App& app, int* exit_code) {
                "Root filesystem directory"},
         Target{"host", "Scan this machine (its \"/\")", nullptr, nullptr},
         Target{"sbom", "Scan the packages listed in a CycloneDX or SPDX JSON document", "file",
-               "CycloneDX or SPDX JSON file"}}) {
+               "CycloneDX or SPDX JSON file"},
+        Target{"image",
+               "Scan a container image without running or unpacking it: oci:DIR[:TAG], "
+               "oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG] or "
+               "HOST[:PORT]/REPO[:TAG|@sha256:...] (Registry HTTP API v2)",
+               "ref", "Image reference"}}) {
     auto opts = std::make_shared<ScanOptions>();
     opts->target = t.name;
     CLI::App* cmd = scan->add_subcommand(t.name, t.help);
@@ -298,6 +321,7 @@ void AddScan(CLI::App& app, int* exit_code) {
                       "Directory (relative to the root) not to walk for language packages; "
                       "repeatable");
     }
+    if (t.name == std::string_view("image")) AddImageFlags(*cmd, opts->image);
     cmd->add_option("--max-db-age", opts->max_db_age_days,
                     "Warn when the advisory DB is older than N days (0: never)")
         ->check(CLI::NonNegativeNumber)

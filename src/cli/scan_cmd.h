@@ -6,6 +6,7 @@
 //   assay scan rootfs PATH   collect the inventory of a root filesystem directory (read-only)
 //   assay scan host          the same for this machine's "/" (live-host data comes later)
 //   assay scan sbom FILE     read the packages of a CycloneDX or SPDX JSON document
+//   assay scan image REF     collect the inventory of a container image (inventory/image.h)
 //
 // then match it against the advisory DB, drop what --ignorefile, --severity and
 // --ignore-unfixed exclude, and render the rest in one of report::Renderers() formats.
@@ -23,11 +24,14 @@
 #include <string>
 #include <vector>
 
+#include "cli/image_args.h"
+
 namespace assay::cli {
 
 struct ScanOptions {
-  std::string target;  // "rootfs", "host", "sbom"
-  std::string path;    // the root directory (rootfs) or the SBOM file (sbom); unused for host
+  std::string target;  // "rootfs", "host", "sbom", "image"
+  std::string path;    // the root directory (rootfs), the SBOM file (sbom) or the image
+                       // reference (image); unused for host
   std::string db;      // advisory DB file; empty: advisories::DefaultDbPath
   std::string format = "table";
   std::string output;    // file to write atomically; empty: the document is returned
@@ -41,6 +45,7 @@ struct ScanOptions {
   std::string host_root = "/";  // the root `host` scans (tests point it elsewhere)
   bool include_dev = false;     // keep development-only dependencies
   std::vector<std::string> skip_paths;  // directories the language walk does not enter
+  ImageArgs image;                      // image only
 };
 
 struct ScanOutcome {

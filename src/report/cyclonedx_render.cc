@@ -22,7 +22,7 @@ using internal::IsWebUrl;
 using nlohmann::ordered_json;
 
 std::string_view ComponentType(std::string_view resource_type) {
-  if (resource_type == "rootfs") return "container";
+  if (resource_type == "rootfs" || resource_type == "image") return "container";
   if (resource_type == "host") return "device";
   return "file";
 }
@@ -146,6 +146,12 @@ std::string RenderCycloneDx(const ScanResult& result, const RenderOptions& optio
       {"name", result.resource.path.empty() ? resource_ref : result.resource.path}};
   ordered_json subject_props = ordered_json::array();
   AddProperty(subject_props, "assay:resource-type", result.resource.type);
+  if (result.resource.image) {
+    AddProperty(subject_props, "assay:image-manifest-digest", result.resource.image->manifest_digest);
+    AddProperty(subject_props, "assay:image-config-digest", result.resource.image->config_digest);
+    AddProperty(subject_props, "assay:image-platform",
+                result.resource.image->os + "/" + result.resource.image->architecture);
+  }
   if (!subject_props.empty()) subject["properties"] = std::move(subject_props);
   metadata["component"] = std::move(subject);
   ordered_json meta_props = ordered_json::array();

@@ -21,6 +21,7 @@ std::string RenderJson(const ScanResult& result, const RenderOptions& /*options*
   resource["scannedAt"] = result.resource.scanned_at;
   resource["os"] =
       inventory::InventoryToJson(model::Inventory{result.inventory.os, {}, {}, {}})["os"];
+  if (result.resource.image) resource["image"] = internal::ImageDetailsJson(*result.resource.image);
   doc["resource"] = std::move(resource);
 
   ordered_json findings = ordered_json::array();

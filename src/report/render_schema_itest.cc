@@ -104,11 +104,12 @@ class SchemaTest : public ::testing::Test {
     out.emplace_back("inventory-only", InventoryResult(sample.inventory, sample.resource));
 
     ScanResult host = sample;
-    host.resource = {"host", "host:web-1", "/", "2024-05-01T12:00:00.123Z"};
+    host.resource = {"host", "host:web-1", "/", "2024-05-01T12:00:00.123Z", {}};
     out.emplace_back("host", host);
 
     ScanResult sbom = sample;
-    sbom.resource = {"sbom", "sbom:/tmp/bom 1.json", "/tmp/bom 1.json", "2024-05-01T12:00:00Z"};
+    sbom.resource = {"sbom", "sbom:/tmp/bom 1.json", "/tmp/bom 1.json", "2024-05-01T12:00:00Z",
+                     {}};
     out.emplace_back("sbom", sbom);
 
     ScanResult hostile = sample;
@@ -126,7 +127,7 @@ class SchemaTest : public ::testing::Test {
     out.emplace_back("hostile", hostile);
 
     ScanResult empty;
-    empty.resource = {"rootfs", "", "", ""};
+    empty.resource = {"rootfs", "", "", "", {}};
     out.emplace_back("empty", empty);
     return out;
   }

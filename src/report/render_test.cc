@@ -228,7 +228,7 @@ TEST(RenderTest, HostileBytesStayValid) {
 
 TEST(RenderTest, EmptyResult) {
   ScanResult r;
-  r.resource = {"sbom", "sbom:/tmp/x.json", "/tmp/x.json", "2024-05-01T12:00:00Z"};
+  r.resource = {"sbom", "sbom:/tmp/x.json", "/tmp/x.json", "2024-05-01T12:00:00Z", {}};
   for (const Renderer& renderer : Renderers()) {
     SCOPED_TRACE(renderer.name);
     std::string out = renderer.render(r, Opts());

@@ -289,6 +289,22 @@ std::string ResourceLabel(const ScannedResource& resource) {
   return resource.type + " " + resource.path;
 }
 
+nlohmann::ordered_json ImageDetailsJson(const ImageDetails& image) {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  j["manifestDigest"] = image.manifest_digest;
+  j["configDigest"] = image.config_digest;
+  j["tags"] = image.tags;
+  j["os"] = image.os;
+  j["architecture"] = image.architecture;
+  if (!image.variant.empty()) j["variant"] = image.variant;
+  if (!image.created.empty()) j["created"] = image.created;
+  nlohmann::ordered_json labels = nlohmann::ordered_json::object();
+  for (const auto& [k, v] : image.labels) labels[k] = v;
+  j["labels"] = std::move(labels);
+  j["layers"] = image.layers;
+  return j;
+}
+
 std::vector<Row> RowsByPackage(const std::vector<model::Finding>& findings) {
   struct Keyed {
     Row row;

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,11 +21,27 @@
 
 namespace assay::report {
 
+// What a scan of a container image records about it (inventory/image.h has the source).
+struct ImageDetails {
+  std::string manifest_digest;
+  std::string config_digest;
+  std::vector<std::string> tags;
+  std::string os;
+  std::string architecture;
+  std::string variant;
+  std::string created;
+  std::map<std::string, std::string> labels;
+  std::vector<std::string> layers;  // layer digests, base first
+};
+
 struct ScannedResource {
-  std::string type;        // "rootfs", "host", "sbom" (scan); "rootfs", "lockfile" (assay sbom)
+  std::string type;        // "rootfs", "host", "sbom", "image" (scan); "rootfs", "lockfile",
+                           // "image" (assay sbom)
   std::string id;          // stable id, part of every finding id: "rootfs:/srv/debian"
-  std::string path;        // what was read: the root directory, the SBOM or lockfile
+  std::string path;        // what was read: the root directory, the SBOM or lockfile, the
+                           // image reference
   std::string scanned_at;  // RFC 3339 UTC ("2024-05-01T12:00:00Z"): the documents' timestamp
+  std::optional<ImageDetails> image;  // type "image" only
 };
 
 struct DatabaseInfo {

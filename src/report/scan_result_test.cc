@@ -23,7 +23,7 @@ TEST(SummarizeTest, CountsSeveritiesFixesAndPackages) {
 TEST(InventoryResultTest, CarriesInventoryWarnings) {
   model::Inventory inv;
   inv.warnings = {{"var/lib/dpkg/status:3", "bad stanza"}, {"", "no location"}};
-  ScanResult r = InventoryResult(inv, {"rootfs", "rootfs:/x", "/x", "2024-01-01T00:00:00Z"});
+  ScanResult r = InventoryResult(inv, {"rootfs", "rootfs:/x", "/x", "2024-01-01T00:00:00Z", {}});
   EXPECT_FALSE(r.vulnerability_scan);
   ASSERT_EQ(r.warnings.size(), 2u);
   EXPECT_EQ(r.warnings[0], "var/lib/dpkg/status:3: bad stanza");

@@ -94,7 +94,7 @@ inline model::Finding MakeFinding(std::string finding_id, std::string id, model:
 
 inline ScanResult SampleResult() {
   ScanResult r;
-  r.resource = {"rootfs", "rootfs:/srv/debian", "/srv/debian", "2024-05-01T12:00:00Z"};
+  r.resource = {"rootfs", "rootfs:/srv/debian", "/srv/debian", "2024-05-01T12:00:00Z", {}};
   r.database = {"0123456789abcdef0123456789abcdef", "2024-04-30T06:00:00Z"};
   model::Inventory& inv = r.inventory;
   inv.os = {"debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", "Debian:12", false};

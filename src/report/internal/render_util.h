@@ -70,6 +70,10 @@ std::string FormatScore(double score);
 // "rootfs /srv/debian", "host /", "sbom bom.json".
 std::string ResourceLabel(const ScannedResource& resource);
 
+// An image's details as the json formats write them: {"manifestDigest", "configDigest", "tags",
+// "os", "architecture", "variant", "created", "labels", "layers"}.
+nlohmann::ordered_json ImageDetailsJson(const ImageDetails& image);
+
 // Findings ordered for people: package name, installed version, file, then severity (highest
 // first), then vulnerability id. Returns (finding index, vulnerable package index) pairs; a
 // finding without vulnerable packages appears once with package index npos.
