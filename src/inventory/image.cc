@@ -706,8 +706,12 @@ base::Result<ImageInventory> CollectDockerArchive(const std::string& spec, const
         }
       }
       all_tags.insert(all_tags.end(), tags.begin(), tags.end());
-      if (want.empty() ? chosen == nullptr
-                       : std::find(tags.begin(), tags.end(), want) != tags.end()) {
+      // "assay/base:latest" also names what docker and skopeo write as
+      // "docker.io/assay/base:latest" (and "debian:12" "docker.io/library/debian:12").
+      auto names = [&](const std::string& t) {
+        return t == want || t == "docker.io/" + want || t == "docker.io/library/" + want;
+      };
+      if (want.empty() ? chosen == nullptr : std::any_of(tags.begin(), tags.end(), names)) {
         chosen = &img;
         info.repo_tags = tags;
       }

@@ -337,11 +337,28 @@ class Extractor {
     return base::Status::Ok();
   }
 
-  base::Status Entries() {
+  // Reads what is left of the current entry, checking the limits block by block: skipped
+  // entries are decompressed too, and a bomb in a file nobody keeps is still a bomb.
+  base::Status SkipRest() {
+    const void* block = nullptr;
+    size_t size = 0;
+    la_int64_t offset = 0;
     for (;;) {
+      int r = archive_read_data_block(in_.get(), &block, &size, &offset);
+      if (r == ARCHIVE_EOF) return CheckLimits();
+      if (r < ARCHIVE_WARN) return ReadError("broken tar stream");
+      ASSAY_RETURN_IF_ERROR(CheckLimits());
+    }
+  }
+
+  base::Status Entries() {
+    bool first = true;
+    for (;;) {
+      if (!first) ASSAY_RETURN_IF_ERROR(SkipRest());
+      first = false;
       struct archive_entry* e = nullptr;
       int r = archive_read_next_header(in_.get(), &e);
-      if (r == ARCHIVE_EOF) return base::Status::Ok();
+      if (r == ARCHIVE_EOF) return CheckLimits();
       if (r < ARCHIVE_WARN) return ReadError("broken tar stream");
       ASSAY_RETURN_IF_ERROR(CheckLimits());
       if (++summary_.entries > limits_.max_entries) {
