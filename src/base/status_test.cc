@@ -34,6 +34,12 @@ TEST(StatusTest, ResultPropagates) {
   EXPECT_EQ(Quarter(6).value_or(-1), -1);
 }
 
+TEST(StringsTest, QuoteForMessage) {
+  EXPECT_EQ(QuoteForMessage("abc", 10), "\"abc\"");
+  EXPECT_EQ(QuoteForMessage("abcdef", 3), "\"abc...\"");
+  EXPECT_EQ(QuoteForMessage(std::string("a\n\"\xff", 4), 10), "\"a\\x0a\\x22\\xff\"");
+}
+
 TEST(StringsTest, Helpers) {
   EXPECT_EQ(CompareNumeric("007", "7"), 0);
   EXPECT_EQ(CompareNumeric("18446744073709551616", "9"), 1);

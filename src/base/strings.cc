@@ -2,6 +2,8 @@
 // Copyright The assay Authors
 #include "base/strings.h"
 
+#include <algorithm>
+
 namespace assay::base {
 
 std::string AsciiLower(std::string_view s) {
@@ -55,6 +57,25 @@ std::string Join(const std::vector<std::string>& pieces, std::string_view sep) {
     if (i) out += sep;
     out += pieces[i];
   }
+  return out;
+}
+
+std::string QuoteForMessage(std::string_view s, size_t max) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  const size_t n = std::min(s.size(), max);
+  for (size_t i = 0; i < n; ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (s.size() > n) out += "...";
+  out += "\"";
   return out;
 }
 

@@ -33,4 +33,8 @@ int CompareNumeric(std::string_view a, std::string_view b);
 // Joins pieces with `sep`.
 std::string Join(const std::vector<std::string>& pieces, std::string_view sep);
 
+// `s` as an error message quotes it: in double quotes, at most `max` bytes (then "..."), with
+// control bytes, non-ASCII bytes, '"' and '\\' written as \xHH.
+std::string QuoteForMessage(std::string_view s, size_t max);
+
 }  // namespace assay::base

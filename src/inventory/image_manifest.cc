@@ -20,25 +20,7 @@ using json = nlohmann::json;
 // Deeper nesting than any manifest, index or config has: refused before parsing.
 constexpr int kMaxJsonDepth = 64;
 
-// A value quoted in an error message: at most 80 bytes, control and non-ASCII bytes escaped.
-std::string Quote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  size_t n = std::min<size_t>(s.size(), 80);
-  for (size_t i = 0; i < n; ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (s.size() > n) out += "...";
-  out += "\"";
-  return out;
-}
+std::string Quote(std::string_view s) { return base::QuoteForMessage(s, 80); }
 
 // The media type of a Content-Type value: parameters dropped, lowercased, trimmed.
 std::string BareMediaType(std::string_view content_type) {

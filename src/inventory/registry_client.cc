@@ -32,25 +32,7 @@ constexpr uint64_t kMaxTokenBytes = uint64_t{1} << 20;
 constexpr int kMaxListPages = 100'000;
 constexpr std::string_view kDockerPrefix = "docker://";
 
-// A value quoted in an error message: at most 120 bytes, control and non-ASCII bytes escaped.
-std::string Quote(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "\"";
-  size_t n = std::min<size_t>(s.size(), 120);
-  for (size_t i = 0; i < n; ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  if (s.size() > n) out += "...";
-  out += "\"";
-  return out;
-}
+std::string Quote(std::string_view s) { return base::QuoteForMessage(s, 120); }
 
 // Refused by the registry or its token realm (401/403 once the auth flow is done). base::Status
 // has no permission code: the credentials are the caller's input, so InvalidArgument, and the
