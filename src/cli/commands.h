@@ -15,5 +15,6 @@ void AddCvss(CLI::App& app, int* exit_code);
 void AddDb(CLI::App& app, int* exit_code);
 void AddSbom(CLI::App& app, int* exit_code);
 void AddScan(CLI::App& app, int* exit_code);
+void AddRegistry(CLI::App& app, int* exit_code);  // after AddScan: adds `scan registry` too
 
 }  // namespace assay::cli
