@@ -42,6 +42,7 @@
 
 #include "base/file.h"
 #include "base/http.h"
+#include "base/testing/process.h"
 #include "base/sha256.h"
 #include "base/strings.h"
 #include "base/testing/http_server.h"
@@ -68,114 +69,12 @@ constexpr const char* kHtpasswd =
 constexpr const char* kUser = "assay";
 constexpr const char* kPassword = "s3cret";
 
-std::string FindBinary(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t end = dirs.find(':', start);
-    if (end == std::string::npos) end = dirs.size();
-    fs::path p = fs::path(dirs.substr(start, end - start)) / name;
-    if (!p.parent_path().empty() && ::access(p.c_str(), X_OK) == 0) return p.string();
-    start = end + 1;
-  }
-  return "";
-}
-
-// fork + exec with stdout and stderr to `log`; everything the child needs is prepared before
-// the fork. The child dies with the test process.
-pid_t Spawn(const std::vector<std::string>& argv, const fs::path& log) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::string log_path = log.string();
-  pid_t pid = ::fork();
-  if (pid != 0) return pid;
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-  int devnull = ::open("/dev/null", O_RDONLY);
-  int out = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (devnull >= 0) ::dup2(devnull, 0);
-  if (out >= 0) {
-    ::dup2(out, 1);
-    ::dup2(out, 2);
-  }
-  ::execv(args[0], args.data());
-  ::_exit(127);
-}
-
-int WaitExit(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + WTERMSIG(status);
-}
-
-// Runs a command to completion; its output goes to `log` and, on failure, into the message.
-::testing::AssertionResult RunTool(const std::vector<std::string>& argv, const fs::path& log) {
-  std::error_code ec;
-  fs::remove(log, ec);
-  int rc = WaitExit(Spawn(argv, log));
-  if (rc == 0) return ::testing::AssertionSuccess();
-  std::string cmd;
-  for (const auto& a : argv) cmd += a + " ";
-  return ::testing::AssertionFailure() << cmd << "exited " << rc << ":\n"
-                                       << base::ReadFile(log).value_or("");
-}
-
-// A child process stopped (SIGTERM, then SIGKILL) when this goes away.
-class Process {
- public:
-  Process() = default;
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-  ~Process() { Stop(); }
-  void Start(const std::vector<std::string>& argv, const fs::path& log) { pid_ = Spawn(argv, log); }
-  bool Running() {
-    if (pid_ <= 0) return false;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return false;
-    }
-    return true;
-  }
-  void Stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    auto deadline = Clock::now() + std::chrono::seconds(5);
-    while (Clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
-
-int UnusedPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  if (fd >= 0) ::close(fd);
-  return port;
-}
+using assay::testing::FindBinary;
+using assay::testing::Process;
+using assay::testing::RunTool;
+using assay::testing::Spawn;
+using assay::testing::UnusedPort;
+using assay::testing::WaitExit;
 
 std::string MissingTools() {
   std::string missing;
