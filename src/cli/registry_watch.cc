@@ -1118,22 +1118,8 @@ ScanOutcome RunScanRegistry(const ScanRegistryOptions& options) {
 
   // The advisory DB.
   fs::path db_path;
-  if (!o.db.empty()) {
-    db_path = o.db;
-  } else {
-    auto def = advisories::DefaultDbPath(/*create_dir=*/false);
-    if (!def.ok()) return Fail(kExitUsage, def.status().message());
-    db_path = *def;
-  }
-  auto db = advisories::AdvisoryDb::Open(db_path);
-  if (!db.ok()) {
-    if (db.status().code() == base::Code::kNotFound) {
-      return Fail(kExitUsage, "no advisory database at " + db_path.string() +
-                                  ": run `assay db update` first (or give --db PATH)");
-    }
-    return Fail(kExitUsage, db.status().message() + " (run `assay db update` to rebuild " +
-                                db_path.string() + ")");
-  }
+  auto db = OpenScanDb(o.db, &db_path);
+  if (!db.ok()) return Fail(kExitUsage, db.status().message());
 
   // Tags, then digests.
   inventory::RegistryOptions reg_opts;

@@ -89,6 +89,24 @@ bool HasOsPackages(const model::Inventory& inv) {
 
 }  // namespace
 
+base::Result<std::unique_ptr<advisories::AdvisoryDb>> OpenScanDb(const std::string& db,
+                                                                 fs::path* path) {
+  if (!db.empty()) {
+    *path = db;
+  } else {
+    ASSAY_ASSIGN_OR_RETURN(*path, advisories::DefaultDbPath(/*create_dir=*/false));
+  }
+  auto opened = advisories::AdvisoryDb::Open(*path);
+  if (opened.ok()) return opened;
+  if (opened.status().code() == base::Code::kNotFound) {
+    return base::Status::NotFound("no advisory database at " + path->string() +
+                                  ": run `assay db update` first (or give --db PATH)");
+  }
+  return base::Status::InvalidArgument(opened.status().message() +
+                                       " (run `assay db update` to rebuild " + path->string() +
+                                       ")");
+}
+
 ScanOutcome RunScan(const ScanOptions& o) {
   // Arguments first: nothing is read before they are known to be usable.
   const report::Renderer* renderer = report::FindRenderer(o.format);
@@ -153,22 +171,8 @@ ScanOutcome RunScan(const ScanOptions& o) {
 
   // The advisory DB: without one nothing can be matched.
   fs::path db_path;
-  if (!o.db.empty()) {
-    db_path = o.db;
-  } else {
-    auto def = advisories::DefaultDbPath(/*create_dir=*/false);
-    if (!def.ok()) return Fail(kExitUsage, def.status().message());
-    db_path = *def;
-  }
-  auto db = advisories::AdvisoryDb::Open(db_path);
-  if (!db.ok()) {
-    if (db.status().code() == base::Code::kNotFound) {
-      return Fail(kExitUsage, "no advisory database at " + db_path.string() +
-                                  ": run `assay db update` first (or give --db PATH)");
-    }
-    return Fail(kExitUsage, db.status().message() + " (run `assay db update` to rebuild " +
-                                db_path.string() + ")");
-  }
+  auto db = OpenScanDb(o.db, &db_path);
+  if (!db.ok()) return Fail(kExitUsage, db.status().message());
   if (auto status = (*db)->GetBuildInfo(); status.ok()) {
     result.database = {status->build_id, status->build_time};
     auto built = report::ParseRfc3339(status->build_time);

@@ -24,6 +24,11 @@
 #include <string>
 #include <vector>
 
+#include <filesystem>
+#include <memory>
+
+#include "advisories/db.h"
+#include "base/status.h"
 #include "cli/image_args.h"
 
 namespace assay::cli {
@@ -59,5 +64,11 @@ struct ScanOutcome {
 // Never prints. Reads the scanned tree only through the inventory library (read-only), writes
 // only options.output. Thread-compatible.
 ScanOutcome RunScan(const ScanOptions& options);
+
+// The advisory DB a scan reads: `db` when given, else advisories::DefaultDbPath; its path goes
+// to `*path`. The error is a message for the user that says what to do ("run `assay db
+// update` first").
+base::Result<std::unique_ptr<advisories::AdvisoryDb>> OpenScanDb(const std::string& db,
+                                                                 std::filesystem::path* path);
 
 }  // namespace assay::cli
