@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -48,6 +51,18 @@ std::vector<model::OsvSeverity> SeverityArray(std::string_view json) {
 
 bool IsCve(std::string_view id) { return id.size() > 4 && id.substr(0, 4) == "CVE-"; }
 
+// Resets a statement when the scope ends, whatever path leaves it.
+class ResetAtExit {
+ public:
+  explicit ResetAtExit(Stmt* st) : st_(st) {}
+  ResetAtExit(const ResetAtExit&) = delete;
+  ResetAtExit& operator=(const ResetAtExit&) = delete;
+  ~ResetAtExit() { st_->Reset(); }
+
+ private:
+  Stmt* st_;
+};
+
 }  // namespace
 
 struct AdvisoryDb::Impl {
@@ -55,47 +70,88 @@ struct AdvisoryDb::Impl {
   Stmt lookup_exact;
   Stmt lookup_base;
   RawCodec codec;
+
+  // The statements a scan runs once per advisory or CVE, prepared on first use and reset after
+  // each run (preparing one costs more than running it).
+  std::optional<Stmt> get_pks;
+  std::optional<Stmt> get_raw_ref;
+  std::optional<Stmt> get_block;
+  std::optional<Stmt> kev;
+  std::optional<Stmt> nvd;
+
+  // The raw blocks decompressed last, most recent first: the advisories a scan fetches often
+  // share blocks (~32 records each), and a block is ~100 KB to decompress.
+  static constexpr size_t kCachedBlocks = 8;
+  std::vector<std::pair<std::int64_t, std::string>> blocks;
+
+  // `st`, prepared from `sql` the first time.
+  base::Result<Stmt*> Cached(std::optional<Stmt>& st, std::string_view sql) {
+    if (!st) {
+      ASSAY_ASSIGN_OR_RETURN(Stmt prepared, conn.Prepare(sql));
+      st.emplace(std::move(prepared));
+    }
+    return &*st;
+  }
+
+  base::Result<std::optional<KevEntry>> QueryKev(std::string_view cve) {
+    ASSAY_ASSIGN_OR_RETURN(Stmt * st,
+                           Cached(kev, "SELECT cve, vendor, product, name, date_added, due_date, "
+                                       "ransomware_use FROM kev WHERE cve = ?1"));
+    ResetAtExit reset(st);
+    st->Bind(1, cve);
+    ASSAY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return std::optional<KevEntry>();
+    return std::optional<KevEntry>(KevEntry{std::string(st->Text(0)), std::string(st->Text(1)),
+                                            std::string(st->Text(2)), std::string(st->Text(3)),
+                                            std::string(st->Text(4)), std::string(st->Text(5)),
+                                            std::string(st->Text(6))});
+  }
+
+  base::Result<std::optional<NvdCvss>> QueryNvd(std::string_view cve) {
+    ASSAY_ASSIGN_OR_RETURN(Stmt * st, Cached(nvd, "SELECT cve, v3_vector, v3_score, v2_vector, "
+                                                   "v2_score FROM nvd_cvss WHERE cve = ?1"));
+    ResetAtExit reset(st);
+    st->Bind(1, cve);
+    ASSAY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return std::optional<NvdCvss>();
+    NvdCvss c;
+    c.cve = st->Text(0);
+    c.v3_vector = st->Text(1);
+    if (!st->IsNull(2)) c.v3_score = st->Double(2);
+    c.v2_vector = st->Text(3);
+    if (!st->IsNull(4)) c.v2_score = st->Double(4);
+    return std::optional<NvdCvss>(std::move(c));
+  }
+
+  // The decompressed raw block `block` (holding the record `id`), from the cache or the DB.
+  base::Result<const std::string*> RawBlock(std::int64_t block, std::string_view id) {
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      if (blocks[i].first != block) continue;
+      std::rotate(blocks.begin(), blocks.begin() + static_cast<std::ptrdiff_t>(i),
+                  blocks.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      return &blocks.front().second;
+    }
+    ASSAY_ASSIGN_OR_RETURN(Stmt * st,
+                           Cached(get_block, "SELECT data FROM raw_blocks WHERE block = ?1"));
+    ResetAtExit reset(st);
+    st->Bind(1, block);
+    ASSAY_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) return base::Status::Corruption(std::string(id) + ": raw record missing");
+    ASSAY_ASSIGN_OR_RETURN(std::string data, codec.Decompress(st->Blob(0)));
+    if (blocks.size() == kCachedBlocks) blocks.pop_back();
+    blocks.insert(blocks.begin(), {block, std::move(data)});
+    return &blocks.front().second;
+  }
 };
-
-namespace {
-
-base::Result<std::optional<KevEntry>> QueryKev(Conn& conn, std::string_view cve) {
-  ASSAY_ASSIGN_OR_RETURN(Stmt st, conn.Prepare("SELECT cve, vendor, product, name, date_added, "
-                                               "due_date, ransomware_use FROM kev WHERE cve = ?1"));
-  st.Bind(1, cve);
-  ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<KevEntry>();
-  return std::optional<KevEntry>(KevEntry{std::string(st.Text(0)), std::string(st.Text(1)),
-                                          std::string(st.Text(2)), std::string(st.Text(3)),
-                                          std::string(st.Text(4)), std::string(st.Text(5)),
-                                          std::string(st.Text(6))});
-}
-
-base::Result<std::optional<NvdCvss>> QueryNvd(Conn& conn, std::string_view cve) {
-  ASSAY_ASSIGN_OR_RETURN(Stmt st, conn.Prepare("SELECT cve, v3_vector, v3_score, v2_vector, "
-                                               "v2_score FROM nvd_cvss WHERE cve = ?1"));
-  st.Bind(1, cve);
-  ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<NvdCvss>();
-  NvdCvss c;
-  c.cve = st.Text(0);
-  c.v3_vector = st.Text(1);
-  if (!st.IsNull(2)) c.v3_score = st.Double(2);
-  c.v2_vector = st.Text(3);
-  if (!st.IsNull(4)) c.v2_score = st.Double(4);
-  return std::optional<NvdCvss>(std::move(c));
-}
-
-}  // namespace
 
 base::Result<std::optional<KevEntry>> AdvisoryDb::Kev(std::string_view cve) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return QueryKev(impl_->conn, cve);
+  return impl_->QueryKev(cve);
 }
 
 base::Result<std::optional<NvdCvss>> AdvisoryDb::Nvd(std::string_view cve) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return QueryNvd(impl_->conn, cve);
+  return impl_->QueryNvd(cve);
 }
 
 base::Result<fs::path> DefaultDbPath(bool create_dir) {
@@ -257,18 +313,20 @@ base::Result<StoredAdvisory> AdvisoryDb::Get(std::string_view id_or_alias) const
   std::int64_t pk = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ASSAY_ASSIGN_OR_RETURN(
-        Stmt st, impl_->conn.Prepare("SELECT pk, source FROM advisories WHERE id = ?1 "
-                                     "ORDER BY modified DESC, source"));
-    st.Bind(1, id);
+    ASSAY_ASSIGN_OR_RETURN(Stmt * st,
+                           impl_->Cached(impl_->get_pks,
+                                         "SELECT pk, source FROM advisories WHERE id = ?1 "
+                                         "ORDER BY modified DESC, source"));
+    ResetAtExit reset(st);
+    st->Bind(1, id);
     while (true) {
-      ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
+      ASSAY_ASSIGN_OR_RETURN(bool row, st->Step());
       if (!row) break;
       if (pk == 0) {
-        pk = st.Int(0);
-        out.source = st.Text(1);
+        pk = st->Int(0);
+        out.source = st->Text(1);
       }
-      out.sources.emplace_back(st.Text(1));
+      out.sources.emplace_back(st->Text(1));
     }
   }
   if (pk == 0) {
@@ -301,19 +359,22 @@ base::Result<StoredAdvisory> AdvisoryDb::Get(std::string_view id_or_alias) const
   }
   std::lock_guard<std::mutex> lock(mu_);
   {
-    ASSAY_ASSIGN_OR_RETURN(
-        Stmt st, impl_->conn.Prepare("SELECT b.data, a.raw_offset, a.raw_size FROM advisories a "
-                                     "JOIN raw_blocks b ON b.block = a.raw_block WHERE a.pk = ?1"));
-    st.Bind(1, pk);
-    ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
+    ASSAY_ASSIGN_OR_RETURN(Stmt * st,
+                           impl_->Cached(impl_->get_raw_ref,
+                                         "SELECT raw_block, raw_offset, raw_size FROM advisories "
+                                         "WHERE pk = ?1"));
+    ResetAtExit reset(st);
+    st->Bind(1, pk);
+    ASSAY_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return base::Status::Corruption(id + ": raw record missing");
-    ASSAY_ASSIGN_OR_RETURN(std::string block, impl_->codec.Decompress(st.Blob(0)));
-    auto offset = static_cast<std::uint64_t>(st.Int(1));
-    auto size = static_cast<std::uint64_t>(st.Int(2));
-    if (offset > block.size() || size > block.size() - offset) {
+    const std::int64_t block_id = st->Int(0);
+    auto offset = static_cast<std::uint64_t>(st->Int(1));
+    auto size = static_cast<std::uint64_t>(st->Int(2));
+    ASSAY_ASSIGN_OR_RETURN(const std::string* block, impl_->RawBlock(block_id, id));
+    if (offset > block->size() || size > block->size() - offset) {
       return base::Status::Corruption(id + ": raw record outside its block");
     }
-    out.raw_json = block.substr(offset, size);
+    out.raw_json = block->substr(offset, size);
   }
   auto parsed = model::ParseOsv(out.raw_json);
   if (!parsed.ok()) return parsed.status().WithContext("stored record " + id);
@@ -327,9 +388,9 @@ base::Result<StoredAdvisory> AdvisoryDb::Get(std::string_view id_or_alias) const
   for (const auto& a : out.advisory.aliases) add_cve(a);
   for (const auto& r : out.advisory.related) add_cve(r);
   for (const std::string& cve : out.cves) {
-    ASSAY_ASSIGN_OR_RETURN(std::optional<KevEntry> k, QueryKev(impl_->conn, cve));
+    ASSAY_ASSIGN_OR_RETURN(std::optional<KevEntry> k, impl_->QueryKev(cve));
     if (k) out.kev.push_back(std::move(*k));
-    ASSAY_ASSIGN_OR_RETURN(std::optional<NvdCvss> n, QueryNvd(impl_->conn, cve));
+    ASSAY_ASSIGN_OR_RETURN(std::optional<NvdCvss> n, impl_->QueryNvd(cve));
     if (n) out.nvd.push_back(std::move(*n));
   }
   return out;

@@ -126,6 +126,120 @@ class StringBytes final : public FileBytes {
   std::string bytes_;
 };
 
+// A private read-only mapping. A file truncated while mapped makes reads past its new end
+// fault (SIGBUS): a scanned tree is not expected to change under the scan, and a live host's
+// executables are replaced (rename), not truncated, by package managers.
+class MappedBytes final : public FileBytes {
+ public:
+  MappedBytes(const char* data, size_t size) : data_(data), size_(size) {}
+  ~MappedBytes() override { ::munmap(const_cast<char*>(data_), size_); }
+  std::string_view bytes() const override { return {data_, size_}; }
+
+ private:
+  const char* data_;
+  size_t size_;
+};
+
+base::Status TooBig(std::string_view rel, uint64_t max_bytes) {
+  return base::Status::InvalidArgument(Shown(rel) + ": larger than the read limit of " +
+                                       std::to_string(max_bytes) + " bytes");
+}
+
+// Reads the open regular file `fd` (`size` bytes by its fstat) to its end, straight into the
+// result. The file may grow after fstat: the cap holds for what is actually read.
+base::Result<std::string> ReadAll(int fd, std::string_view rel, uint64_t size,
+                                  uint64_t max_bytes) {
+  if (size > max_bytes) return TooBig(rel, max_bytes);
+  std::string out(static_cast<size_t>(size), '\0');
+  size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Errno(rel, errno);
+    }
+    if (n == 0) break;  // the file shrank
+    got += static_cast<size_t>(n);
+  }
+  if (got < out.size()) {
+    out.resize(got);
+    return out;
+  }
+  // As large as fstat said: read on to the end, which is usually right there.
+  char buf[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Errno(rel, errno);
+    }
+    if (n == 0) break;
+    if (out.size() + static_cast<uint64_t>(n) > max_bytes) return TooBig(rel, max_bytes);
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+// Up to `length` bytes of the open regular file `fd` (`size` bytes by its fstat) from `offset`,
+// refused when that is more than `cap`.
+base::Result<std::string> PreadRange(int fd, std::string_view rel, uint64_t size, uint64_t offset,
+                                     uint64_t length, uint64_t cap = kDefaultMaxReadBytes) {
+  if (offset >= size) return std::string();
+  length = std::min(length, size - offset);
+  if (length > cap) return TooBig(rel, cap);
+  std::string out(static_cast<size_t>(length), '\0');
+  size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Errno(rel, errno);
+    }
+    if (n == 0) break;  // the file shrank
+    got += static_cast<size_t>(n);
+  }
+  out.resize(got);
+  return out;
+}
+
+// The open regular file `fd` (`size` bytes by its fstat) mapped, or read where it cannot be.
+base::Result<std::unique_ptr<FileBytes>> MapOpen(int fd, std::string_view rel, uint64_t size,
+                                                 uint64_t max_bytes) {
+  if (size > max_bytes) return TooBig(rel, max_bytes);
+  if (size == 0) return std::unique_ptr<FileBytes>(std::make_unique<StringBytes>(""));
+  void* at = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
+  if (at == MAP_FAILED) {
+    // Some filesystems cannot map: fall back to reading (with pread: the descriptor may be
+    // shared with other readers).
+    ASSAY_ASSIGN_OR_RETURN(std::string bytes, PreadRange(fd, rel, size, 0, size, max_bytes));
+    return std::unique_ptr<FileBytes>(std::make_unique<StringBytes>(std::move(bytes)));
+  }
+  return std::unique_ptr<FileBytes>(
+      std::make_unique<MappedBytes>(static_cast<const char*>(at), static_cast<size_t>(size)));
+}
+
+// A regular file DirFs opened and checked; reads go through its descriptor.
+class OpenRegularFile final : public RegularFile {
+ public:
+  OpenRegularFile(UniqueFd fd, std::string rel, off_t size)
+      : fd_(std::move(fd)), rel_(std::move(rel)), size_(static_cast<uint64_t>(size)) {}
+
+  uint64_t size() const override { return size_; }
+
+  base::Result<std::string> ReadRange(uint64_t offset, uint64_t length) const override {
+    return PreadRange(fd_.get(), rel_, size_, offset, length);
+  }
+
+  base::Result<std::unique_ptr<FileBytes>> Map(uint64_t max_bytes) const override {
+    return MapOpen(fd_.get(), rel_, size_, max_bytes);
+  }
+
+ private:
+  UniqueFd fd_;
+  std::string rel_;
+  uint64_t size_;
+};
+
 class DirFs final : public Fs {
  public:
   DirFs(UniqueFd root, std::string describe)
@@ -136,46 +250,14 @@ class DirFs final : public Fs {
   base::Result<std::string> ReadFile(std::string_view rel, uint64_t max_bytes) const override {
     struct stat st;
     ASSAY_ASSIGN_OR_RETURN(UniqueFd fd, OpenRegular(rel, &st));
-    if (static_cast<uint64_t>(st.st_size) > max_bytes) return TooBig(rel, max_bytes);
-    std::string out;
-    out.reserve(static_cast<size_t>(st.st_size));
-    char buf[1 << 16];
-    while (true) {
-      ssize_t n = ::read(fd.get(), buf, sizeof buf);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Errno(rel, errno);
-      }
-      if (n == 0) break;
-      // The file may grow after fstat: the cap holds for what is actually read.
-      if (out.size() + static_cast<uint64_t>(n) > max_bytes) return TooBig(rel, max_bytes);
-      out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
+    return ReadAll(fd.get(), rel, static_cast<uint64_t>(st.st_size), max_bytes);
   }
 
   base::Result<std::string> ReadRange(std::string_view rel, uint64_t offset,
                                       uint64_t length) const override {
     struct stat st;
     ASSAY_ASSIGN_OR_RETURN(UniqueFd fd, OpenRegular(rel, &st));
-    const uint64_t size = static_cast<uint64_t>(st.st_size);
-    if (offset >= size) return std::string();
-    length = std::min(length, size - offset);
-    if (length > kDefaultMaxReadBytes) return TooBig(rel, kDefaultMaxReadBytes);
-    std::string out(static_cast<size_t>(length), '\0');
-    size_t got = 0;
-    while (got < out.size()) {
-      ssize_t n =
-          ::pread(fd.get(), out.data() + got, out.size() - got, static_cast<off_t>(offset + got));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Errno(rel, errno);
-      }
-      if (n == 0) break;  // the file shrank
-      got += static_cast<size_t>(n);
-    }
-    out.resize(got);
-    return out;
+    return PreadRange(fd.get(), rel, static_cast<uint64_t>(st.st_size), offset, length);
   }
 
   base::Result<FileInfo> Stat(std::string_view rel) const override {
@@ -199,100 +281,113 @@ class DirFs final : public Fs {
                                                    uint64_t max_bytes) const override {
     struct stat st;
     ASSAY_ASSIGN_OR_RETURN(UniqueFd fd, OpenRegular(rel, &st));
-    const uint64_t size = static_cast<uint64_t>(st.st_size);
-    if (size > max_bytes) return TooBig(rel, max_bytes);
-    if (size == 0) return std::unique_ptr<FileBytes>(std::make_unique<StringBytes>(""));
-    void* at = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd.get(), 0);
-    if (at == MAP_FAILED) {
-      // Some filesystems cannot map: fall back to reading.
-      ASSAY_ASSIGN_OR_RETURN(std::string bytes, ReadFile(rel, max_bytes));
-      return std::unique_ptr<FileBytes>(std::make_unique<StringBytes>(std::move(bytes)));
-    }
-    return std::unique_ptr<FileBytes>(
-        std::make_unique<MappedBytes>(static_cast<const char*>(at), static_cast<size_t>(size)));
+    return MapOpen(fd.get(), rel, static_cast<uint64_t>(st.st_size), max_bytes);
+  }
+
+  base::Result<std::unique_ptr<RegularFile>> OpenFile(std::string_view rel) const override {
+    struct stat st;
+    ASSAY_ASSIGN_OR_RETURN(UniqueFd fd, OpenRegular(rel, &st));
+    return std::unique_ptr<RegularFile>(
+        std::make_unique<OpenRegularFile>(std::move(fd), std::string(rel), st.st_size));
   }
 
  private:
-  // A private read-only mapping. A file truncated while mapped makes reads past its new end
-  // fault (SIGBUS): a scanned tree is not expected to change under the scan, and a live host's
-  // executables are replaced (rename), not truncated, by package managers.
-  class MappedBytes final : public FileBytes {
-   public:
-    MappedBytes(const char* data, size_t size) : data_(data), size_(size) {}
-    ~MappedBytes() override { ::munmap(const_cast<char*>(data_), size_); }
-    std::string_view bytes() const override { return {data_, size_}; }
-
-   private:
-    const char* data_;
-    size_t size_;
-  };
-
   base::Result<std::vector<DirEntry>> ListDirImpl(std::string_view rel, bool with_modes,
                                                   const NameFilter& want) const {
-    struct stat st;
-    ASSAY_ASSIGN_OR_RETURN(UniqueFd path_fd, Resolve(rel, /*follow=*/true, &st));
-    if (!S_ISDIR(st.st_mode)) {
-      return base::Status::InvalidArgument(Shown(rel) + ": not a directory");
-    }
-    constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_DIRECTORY;
-    UniqueFd fd(Reopen(path_fd.get(), kFlags));
-    if (!fd.valid()) {
-      if (errno != ENOENT) return Errno(rel, errno);
-      ASSAY_ASSIGN_OR_RETURN(fd, OpenPath(rel, kFlags));
-    }
-    DIR* dir = ::fdopendir(fd.get());
-    if (dir == nullptr) return Errno(rel, errno);
-    fd.Release();  // now owned by `dir`
-
-    std::vector<DirEntry> out;
-    int err = 0;
+    ASSAY_ASSIGN_OR_RETURN(UniqueFd fd, OpenDirectory(rel));
+    // The names, NUL-terminated in one buffer, and where each sits in it: sorting these moves
+    // less than sorting DirEntry values.
+    struct Raw {
+      uint32_t offset;
+      uint32_t length;
+      FileType type;
+      std::string_view Name(const std::string& names) const {
+        return std::string_view(names).substr(offset, length);
+      }
+    };
+    std::string names;
+    std::vector<Raw> raw;
+    alignas(8) char buf[1 << 15];
     while (true) {
-      errno = 0;
-      const struct dirent* e = ::readdir(dir);
-      if (e == nullptr) {
-        err = errno;
-        break;
+      const ssize_t n = ::getdents64(fd.get(), buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Errno(rel, errno);
       }
-      std::string_view name = e->d_name;
-      if (name == "." || name == "..") continue;
-      FileType type = FileType::kOther;
-      switch (e->d_type) {
-        case DT_REG:
-          type = FileType::kRegular;
-          break;
-        case DT_DIR:
-          type = FileType::kDirectory;
-          break;
-        case DT_LNK:
-          type = FileType::kSymlink;
-          break;
-        case DT_UNKNOWN: {
-          // Some filesystems do not fill d_type; ask without following the entry.
-          struct stat est;
-          if (::fstatat(::dirfd(dir), e->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0) {
-            type = TypeOf(est.st_mode);
+      if (n == 0) break;
+      for (ssize_t at = 0; at < n;) {
+        const auto* e = reinterpret_cast<const struct dirent64*>(buf + at);
+        at += e->d_reclen;
+        const std::string_view name(e->d_name);
+        if (name == "." || name == "..") continue;
+        FileType type = FileType::kOther;
+        switch (e->d_type) {
+          case DT_REG:
+            type = FileType::kRegular;
+            break;
+          case DT_DIR:
+            type = FileType::kDirectory;
+            break;
+          case DT_LNK:
+            type = FileType::kSymlink;
+            break;
+          case DT_UNKNOWN: {
+            // Some filesystems do not fill d_type; ask without following the entry.
+            struct stat est;
+            if (::fstatat(fd.get(), e->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0) {
+              type = TypeOf(est.st_mode);
+            }
+            break;
           }
-          break;
+          default:
+            break;
         }
-        default:
-          break;
+        raw.push_back({static_cast<uint32_t>(names.size()), static_cast<uint32_t>(name.size()),
+                       type});
+        names.append(name);
+        names.push_back('\0');  // for fstatat below
       }
+    }
+    std::sort(raw.begin(), raw.end(), [&names](const Raw& a, const Raw& b) {
+      return a.Name(names) < b.Name(names);
+    });
+    std::vector<DirEntry> out;
+    out.reserve(raw.size());
+    for (const Raw& r : raw) {
+      const std::string_view name = r.Name(names);
       uint32_t mode = 0;
       uint64_t size = 0;
-      if (with_modes && type == FileType::kRegular && (!want || want(name))) {
+      if (with_modes && r.type == FileType::kRegular && (!want || want(name))) {
         struct stat est;
-        if (::fstatat(::dirfd(dir), e->d_name, &est, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (::fstatat(fd.get(), name.data(), &est, AT_SYMLINK_NOFOLLOW) == 0) {
           mode = est.st_mode & 07777;
           size = static_cast<uint64_t>(est.st_size);
         }
       }
-      out.push_back({std::string(name), type, mode, size});
+      out.push_back({std::string(name), r.type, mode, size});
     }
-    ::closedir(dir);
-    if (err != 0) return Errno(rel, err);
-    std::sort(out.begin(), out.end(),
-              [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
     return out;
+  }
+
+  // A descriptor for listing the directory at `rel` (a final symlink followed inside the root).
+  // Opened directly: with O_DIRECTORY the kernel refuses anything but a directory before it
+  // would open it, so no FIFO or device is ever opened here.
+  base::Result<UniqueFd> OpenDirectory(std::string_view rel) const {
+    ASSAY_ASSIGN_OR_RETURN(std::string path, KernelPath(rel));
+    constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_DIRECTORY | O_NONBLOCK;
+    int fd = OpenAt2(root_.get(), path.c_str(), kFlags | O_NOATIME, kResolve);
+    if (fd < 0 && errno == EPERM) fd = OpenAt2(root_.get(), path.c_str(), kFlags, kResolve);
+    if (fd >= 0) return UniqueFd(fd);
+    const int err = errno;
+    if (err == ENOTDIR) {
+      // The path names something else, or runs through a file on the way: tell which.
+      struct stat st;
+      ASSAY_ASSIGN_OR_RETURN(UniqueFd path_fd, Resolve(rel, /*follow=*/true, &st));
+      if (!S_ISDIR(st.st_mode)) {
+        return base::Status::InvalidArgument(Shown(rel) + ": not a directory");
+      }
+    }
+    return Errno(rel, err);
   }
 
   // An open, readable descriptor on the regular file at `rel` and its stat: resolved with
@@ -316,11 +411,6 @@ class DirFs final : public Fs {
       return base::Status::IOError(Shown(rel) + ": changed while being opened");
     }
     return fd;
-  }
-
-  static base::Status TooBig(std::string_view rel, uint64_t max_bytes) {
-    return base::Status::InvalidArgument(Shown(rel) + ": larger than the read limit of " +
-                                         std::to_string(max_bytes) + " bytes");
   }
 
   // The path handed to openat2: "." for the root; NUL bytes are refused (the kernel would cut
@@ -401,6 +491,43 @@ base::Result<std::string> Fs::ReadRange(std::string_view rel, uint64_t offset,
   ASSAY_ASSIGN_OR_RETURN(std::string all, ReadFile(rel, kDefaultMaxReadBytes));
   if (offset >= all.size()) return std::string();
   return all.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
+}
+
+namespace {
+
+// RegularFile over the path-based methods of an Fs.
+class PathRegularFile final : public RegularFile {
+ public:
+  PathRegularFile(const Fs& fs, std::string rel, uint64_t size)
+      : fs_(fs), rel_(std::move(rel)), size_(size) {}
+
+  uint64_t size() const override { return size_; }
+
+  base::Result<std::string> ReadRange(uint64_t offset, uint64_t length) const override {
+    return fs_.ReadRange(rel_, offset, length);
+  }
+
+  base::Result<std::unique_ptr<FileBytes>> Map(uint64_t max_bytes) const override {
+    return fs_.MapFile(rel_, max_bytes);
+  }
+
+ private:
+  const Fs& fs_;
+  std::string rel_;
+  uint64_t size_;
+};
+
+}  // namespace
+
+base::Result<std::unique_ptr<RegularFile>> Fs::OpenFile(std::string_view rel) const {
+  ASSAY_ASSIGN_OR_RETURN(FileInfo info, StatResolved(rel));
+  if (info.type != FileType::kRegular) {
+    return base::Status::InvalidArgument(
+        Shown(rel) + ": " +
+        (info.type == FileType::kDirectory ? "a directory" : "not a regular file") + ", not read");
+  }
+  return std::unique_ptr<RegularFile>(
+      std::make_unique<PathRegularFile>(*this, std::string(rel), info.size));
 }
 
 base::Result<std::unique_ptr<Fs>> OpenDirFs(const stdfs::path& root) {

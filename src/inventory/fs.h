@@ -59,6 +59,24 @@ class FileBytes {
   virtual std::string_view bytes() const = 0;
 };
 
+// A regular file opened once for several reads (Fs::OpenFile): its path was resolved inside the
+// root and found to name a regular file when it was opened. From OpenDirFs every read sees that
+// same file even if the path is replaced meanwhile (Fs's default resolves the path again for
+// each read). Thread-safe; valid while the Fs that opened it is.
+class RegularFile {
+ public:
+  virtual ~RegularFile() = default;
+
+  // The size when the file was opened.
+  virtual uint64_t size() const = 0;
+
+  // Up to `length` bytes from `offset`, like Fs::ReadRange.
+  virtual base::Result<std::string> ReadRange(uint64_t offset, uint64_t length) const = 0;
+
+  // The whole file without copying it where the source allows, like Fs::MapFile.
+  virtual base::Result<std::unique_ptr<FileBytes>> Map(uint64_t max_bytes) const = 0;
+};
+
 // Implementations are immutable after construction and thread-safe: share one instance.
 //
 // Errors, for every method: NotFound when the path (or a directory on the way) does not exist,
@@ -110,6 +128,11 @@ class Fs {
   // the whole file (within kDefaultMaxReadBytes); sources with random access override it.
   virtual base::Result<std::string> ReadRange(std::string_view rel, uint64_t offset,
                                               uint64_t length) const;
+
+  // The regular file at `rel`, opened for several ReadRange/Map calls without resolving its path
+  // again each time (an ELF file's header, then its section table, then a mapping). Same errors
+  // as ReadFile, but no size cap yet. The default answers from the path-based methods above.
+  virtual base::Result<std::unique_ptr<RegularFile>> OpenFile(std::string_view rel) const;
 };
 
 // A view of the directory `root` on the local filesystem. Resolution uses Linux openat2(2) with
@@ -118,7 +141,8 @@ class Fs {
 // O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, with O_NOATIME whenever the kernel permits it
 // (owner or CAP_FOWNER), so reading leaves access times alone; a file is first resolved with
 // O_PATH and checked to be a regular file, then reopened through that handle, so what is read is
-// exactly what was checked.
+// exactly what was checked. A directory is opened for listing directly with O_DIRECTORY, which
+// the kernel refuses for anything but a directory before opening it.
 //
 // NotFound when `root` does not exist, InvalidArgument when it is not a directory, NotSupported
 // when the kernel has no openat2 (Linux < 5.6, or a seccomp filter that hides it). The root

@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -220,6 +221,119 @@ TEST_F(DirFsTest, RangesMappingsAndModes) {
   EXPECT_EQ((*all)[0].size, 3u);
 }
 
+TEST_F(DirFsTest, OpenFileReadsOneFileRepeatedly) {
+  WriteText(root_ / "bin/tool", "0123456789");
+  auto file = fs_->OpenFile("bin/tool");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ((*file)->size(), 10u);
+  EXPECT_EQ((*file)->ReadRange(0, 4).value_or("?"), "0123");
+  EXPECT_EQ((*file)->ReadRange(8, 100).value_or("?"), "89");
+  EXPECT_EQ((*file)->ReadRange(10, 1).value_or("?"), "");
+  auto mapped = (*file)->Map(100);
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  EXPECT_EQ((*mapped)->bytes(), "0123456789");
+  EXPECT_EQ((*file)->Map(9).status().code(), base::Code::kInvalidArgument);
+  // The open file stays the file that was opened when its path is replaced.
+  ASSERT_EQ(::rename((root_ / "etc/passwd").c_str(), (root_ / "bin/tool").c_str()), 0);
+  EXPECT_EQ((*file)->ReadRange(0, 4).value_or("?"), "0123");
+  EXPECT_EQ(fs_->ReadRange("bin/tool", 0, 4).value_or("?"), "root");
+
+  struct Case {
+    std::string rel;
+    base::Code code;
+  };
+  const std::vector<Case> cases = {
+      {"abs-passwd", base::Code::kNotFound},  // its target was renamed away above
+      {"lib/x86_64/libfoo.so", base::Code::kOk},
+      {"var/outside", base::Code::kNotFound},
+      {"loop-a", base::Code::kInvalidArgument},
+      {"empty", base::Code::kInvalidArgument},
+      {"missing", base::Code::kNotFound},
+  };
+  for (const Case& tc : cases) {
+    SCOPED_TRACE(tc.rel);
+    EXPECT_EQ(fs_->OpenFile(tc.rel).status().code(), tc.code);
+  }
+  EXPECT_EQ(fs_->OpenFile("empty").status().message(), "empty: a directory, not read");
+}
+
+// An Fs that only has the path-based methods, for the defaults of the others.
+class PathOnlyFs final : public Fs {
+ public:
+  explicit PathOnlyFs(const Fs& inner) : inner_(inner) {}
+  std::string Describe() const override { return inner_.Describe(); }
+  base::Result<std::string> ReadFile(std::string_view rel, uint64_t max) const override {
+    return inner_.ReadFile(rel, max);
+  }
+  base::Result<FileInfo> Stat(std::string_view rel) const override { return inner_.Stat(rel); }
+  base::Result<FileInfo> StatResolved(std::string_view rel) const override {
+    return inner_.StatResolved(rel);
+  }
+  base::Result<std::vector<DirEntry>> ListDir(std::string_view rel) const override {
+    return inner_.ListDir(rel);
+  }
+
+ private:
+  const Fs& inner_;
+};
+
+TEST_F(DirFsTest, DefaultOpenFileGoesThroughThePath) {
+  WriteText(root_ / "bin/tool", "0123456789");
+  PathOnlyFs fs(*fs_);
+  auto file = fs.OpenFile("bin/tool");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_EQ((*file)->size(), 10u);
+  EXPECT_EQ((*file)->ReadRange(2, 3).value_or("?"), "234");
+  EXPECT_EQ((*file)->Map(100).value()->bytes(), "0123456789");
+  EXPECT_EQ(fs.OpenFile("empty").status().code(), base::Code::kInvalidArgument);
+  EXPECT_EQ(fs.OpenFile("missing").status().code(), base::Code::kNotFound);
+  auto listed = fs.ListDirWithModes("bin", nullptr);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].size, 10u);
+}
+
+// Directories larger than one getdents64 buffer, listed whole and in bytewise order.
+TEST_F(DirFsTest, ListDirOfALargeDirectory) {
+  std::vector<std::string> names = {"Zdir"};
+  for (int i = 0; i < 1500; ++i) {
+    names.push_back(std::string(40, static_cast<char>('a' + i % 26)) + std::to_string(i));
+    WriteText(root_ / "big" / names.back(), "x");
+  }
+  stdfs::create_directories(root_ / "big" / "Zdir");
+  std::sort(names.begin(), names.end());
+  std::vector<std::string> want;
+  for (const std::string& n : names) want.push_back(n + (n == "Zdir" ? ":directory" : ":regular"));
+  auto entries = fs_->ListDirWithModes("big", [](std::string_view n) { return n.back() == '7'; });
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  std::vector<std::string> got;
+  for (const auto& e : *entries) {
+    got.push_back(e.name + ":" + std::string(FileTypeName(e.type)));
+    const bool stated = e.type == FileType::kRegular && e.name.back() == '7';
+    EXPECT_EQ(e.size, stated ? 1u : 0u) << e.name;
+  }
+  EXPECT_EQ(got, want);
+}
+
+TEST_F(DirFsTest, ListDirOfWhatIsNoDirectory) {
+  stdfs::path fifo = root_ / "var/fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0) << std::strerror(errno);
+  auto fut = std::async(std::launch::async, [&] { return fs_->ListDir("var/fifo").status(); });
+  if (fut.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+    int w = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+    if (w >= 0) ::close(w);
+    fut.wait();
+    FAIL() << "ListDir blocked on a FIFO";
+  }
+  EXPECT_EQ(fut.get().code(), base::Code::kInvalidArgument);
+  EXPECT_EQ(fs_->ListDir("etc/os-release").status().message(), "etc/os-release: not a directory");
+  EXPECT_EQ(fs_->ListDir("etc/passwd/x").status().code(), base::Code::kNotFound);
+  EXPECT_EQ(fs_->ListDir("loop-a").status().code(), base::Code::kInvalidArgument);
+  EXPECT_EQ(fs_->ListDir("var/outside").status().code(), base::Code::kNotFound);
+  EXPECT_EQ(fs_->ListDir(std::string("etc\0x", 5)).status().code(),
+            base::Code::kInvalidArgument);
+}
+
 // A FIFO must be refused without being opened: opening one for reading blocks until a writer
 // appears. If the implementation ever blocks, the test opens the write end itself to release
 // it and then fails, rather than hanging the suite.
@@ -284,6 +398,9 @@ TEST(OpenDirFsTest, MagicLinksRefused) {
   auto r = (*fs)->ReadFile("proc/self/root/etc/hostname", kDefaultMaxReadBytes);
   EXPECT_EQ(r.status().code(), base::Code::kInvalidArgument) << r.status().ToString();
   EXPECT_EQ((*fs)->Stat("proc/self/root/etc").status().code(), base::Code::kInvalidArgument);
+  EXPECT_EQ((*fs)->ListDir("proc/self/root/etc").status().code(), base::Code::kInvalidArgument);
+  EXPECT_EQ((*fs)->OpenFile("proc/self/root/etc/hostname").status().code(),
+            base::Code::kInvalidArgument);
 }
 
 TEST(OpenDirFsTest, BadRoots) {

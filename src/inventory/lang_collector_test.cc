@@ -156,6 +156,28 @@ TEST(LanguageCollectorTest, UnparsableFileIsAWarning) {
   EXPECT_EQ(WalkWarnings(inv)[0].rfind("app/composer.lock", 0), 0u) << WalkWarnings(inv)[0];
 }
 
+// Files are handled in walk order, depth first with names in bytewise order, however the
+// directories were listed: the order of the warnings shows it.
+TEST(LanguageCollectorTest, WalkOrderIsDepthFirstByName) {
+  std::vector<std::string> dirs = {"a", "a/b", "a/b/c", "a/b-c", "a-b", "a.b", "b"};
+  for (int i = 0; i < 300; ++i) {
+    dirs.push_back("w/d" + std::to_string(1000 + i));
+    if (i % 7 == 0) dirs.push_back("w/d" + std::to_string(1000 + i) + "/deeper/still");
+  }
+  Tree t;
+  for (auto it = dirs.rbegin(); it != dirs.rend(); ++it) t.File(*it + "/composer.lock", "{x");
+  std::vector<std::string> want;
+  for (const std::string& d : dirs) want.push_back(d + "/composer.lock");
+  std::sort(want.begin() + 7, want.end());  // "w/d1000" < "w/d1000/deeper/still" < "w/d1001"
+  for (int run = 0; run < 3; ++run) {
+    std::vector<std::string> got;
+    for (const std::string& w : WalkWarnings(t.Collect(LangOnly()))) {
+      got.push_back(w.substr(0, w.find(": ")));
+    }
+    ASSERT_EQ(got, want);
+  }
+}
+
 // Executables are recognised by their bytes, whatever their name: with an execute bit, or
 // large enough (a tree copied without modes); a small script with an execute bit is not one.
 TEST(LanguageCollectorTest, GoBinariesByMagicBytes) {
