@@ -3,6 +3,7 @@
 #include "base/strings.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace assay::base {
 
@@ -77,6 +78,12 @@ std::string QuoteForMessage(std::string_view s, size_t max) {
   if (s.size() > n) out += "...";
   out += "\"";
   return out;
+}
+
+bool ParseInt64(std::string_view s, std::int64_t* out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
 }
 
 }  // namespace assay::base

@@ -5,6 +5,7 @@
 // ecosystem names are ASCII by specification; callers that need Unicode handle it themselves.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@ std::vector<std::string_view> Split(std::string_view s, char sep);
 int CompareNumeric(std::string_view a, std::string_view b);
 
 // Joins pieces with `sep`.
+// Parses a whole decimal integer (optional leading '-'); false on anything else or overflow.
+bool ParseInt64(std::string_view s, std::int64_t* out);
+
 std::string Join(const std::vector<std::string>& pieces, std::string_view sep);
 
 // `s` as an error message quotes it: in double quotes, at most `max` bytes (then "..."), with
