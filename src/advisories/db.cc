@@ -5,12 +5,11 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <unordered_set>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "advisories/import.h"
 #include "advisories/internal/sqlite.h"
@@ -95,8 +94,9 @@ struct AdvisoryDb::Impl {
 
   base::Result<std::optional<KevEntry>> QueryKev(std::string_view cve) {
     ASSAY_ASSIGN_OR_RETURN(Stmt * st,
-                           Cached(kev, "SELECT cve, vendor, product, name, date_added, due_date, "
-                                       "ransomware_use FROM kev WHERE cve = ?1"));
+                           Cached(kev,
+                                  "SELECT cve, vendor, product, name, date_added, due_date, "
+                                  "ransomware_use FROM kev WHERE cve = ?1"));
     ResetAtExit reset(st);
     st->Bind(1, cve);
     ASSAY_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -108,8 +108,9 @@ struct AdvisoryDb::Impl {
   }
 
   base::Result<std::optional<NvdCvss>> QueryNvd(std::string_view cve) {
-    ASSAY_ASSIGN_OR_RETURN(Stmt * st, Cached(nvd, "SELECT cve, v3_vector, v3_score, v2_vector, "
-                                                   "v2_score FROM nvd_cvss WHERE cve = ?1"));
+    ASSAY_ASSIGN_OR_RETURN(Stmt * st, Cached(nvd,
+                                             "SELECT cve, v3_vector, v3_score, v2_vector, "
+                                             "v2_score FROM nvd_cvss WHERE cve = ?1"));
     ResetAtExit reset(st);
     st->Bind(1, cve);
     ASSAY_ASSIGN_OR_RETURN(bool row, st->Step());
@@ -304,6 +305,27 @@ base::Result<std::vector<std::string>> AdvisoryDb::IdsRelatedTo(std::string_view
     if (!row) break;
     out.emplace_back(st.Text(0));
   }
+  return out;
+}
+
+base::Result<std::vector<AdvisoryDb::AffectedKey>> AdvisoryDb::AffectedKeys(
+    std::span<const std::string> ids) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSAY_ASSIGN_OR_RETURN(
+      Stmt st, impl_->conn.Prepare("SELECT DISTINCT f.ecosystem_base, f.name_key FROM advisories a "
+                                   "JOIN affected f ON f.advisory = a.pk WHERE a.id = ?1"));
+  std::vector<AffectedKey> out;
+  for (const std::string& id : ids) {
+    st.Reset();
+    st.Bind(1, id);
+    while (true) {
+      ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      out.push_back({std::string(st.Text(0)), std::string(st.Text(1))});
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 

@@ -34,6 +34,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -141,8 +142,7 @@ class AdvisoryDb {
   // Every affected entry for package `name` in `ecosystem`, in one indexed query, ordered by
   // advisory id. `name` is compared by PackageNameKey (PEP 503 for PyPI). Withdrawn advisories
   // are included (flagged): the matcher decides.
-  base::Result<std::vector<AffectedEntry>> Lookup(std::string_view ecosystem,
-                                                  std::string_view name,
+  base::Result<std::vector<AffectedEntry>> Lookup(std::string_view ecosystem, std::string_view name,
                                                   LookupScope scope = LookupScope::kExact) const;
 
   // The advisory with this id, else the one that lists it among its `aliases`. NotFound when
@@ -159,6 +159,17 @@ class AdvisoryDb {
   base::Result<std::vector<std::string>> IdsWithAlias(std::string_view alias) const;
   // Ids of the advisories that list `id` in `related`, sorted.
   base::Result<std::vector<std::string>> IdsRelatedTo(std::string_view id) const;
+
+  // The lookup keys (ecosystem base, PackageNameKey) of every affected entry of the advisories
+  // with these ids, sorted and unique: what a package must be looked up by for a change to one
+  // of these advisories to concern it. Unknown ids are skipped.
+  struct AffectedKey {
+    std::string ecosystem_base;
+    std::string name_key;
+    friend bool operator==(const AffectedKey&, const AffectedKey&) = default;
+    friend auto operator<=>(const AffectedKey&, const AffectedKey&) = default;
+  };
+  base::Result<std::vector<AffectedKey>> AffectedKeys(std::span<const std::string> ids) const;
 
   base::Result<DbStatus> GetStatus() const;
 

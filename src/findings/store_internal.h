@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright The assay Authors
+//
+// Shared by the store's source files (store.cc, store_inventory.cc, store_eval.cc,
+// store_query.cc); not part of the module's interface.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "findings/filter.h"
+#include "findings/sql.h"
+#include "findings/store.h"
+
+namespace assay::findings {
+
+struct Store::Impl {
+  StoreOptions options;
+  sql::Dialect dialect = sql::Dialect::kSqlite;
+  std::string describe;
+  int schema_version = 0;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<std::unique_ptr<sql::Connection>> idle;  // guarded by mu
+  // Writers of this process take turns: SQLite allows one writer anyway, and on PostgreSQL it
+  // keeps two evaluations of the same packages from deadlocking on row locks.
+  std::mutex write_mu;
+};
+
+namespace internal {
+
+using Params = std::vector<sql::Value>;
+using Conn = sql::Connection;
+
+// One pooled connection for the scope of a call.
+class Lease {
+ public:
+  explicit Lease(Store::Impl& impl);
+  ~Lease();
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  sql::Connection& conn() { return *conn_; }
+
+ private:
+  Store::Impl& impl_;
+  std::unique_ptr<sql::Connection> conn_;
+};
+
+std::string RandomHex(size_t bytes);
+std::int64_t RandomBatch();
+// "(?first,?first+1,...)" with `count` placeholders.
+std::string InList(int first, int count);
+
+// The SQL column of each filter criterion over the `findings` table (referenced by its name,
+// without an alias, so the same text works in SELECT, UPDATE and subqueries).
+const SqlColumns& FindingColumns();
+
+// The criteria as an SQL condition whose parameters start at `first` (appended to `params`).
+base::Result<std::string> CriteriaSql(const FilterCriteria& criteria, sql::Dialect dialect,
+                                      int first, Params& params);
+
+// Applies the unexpired suppression rules of the accounts having rows in `batch` to those
+// rows that are ACTIVE (marking them SUPPRESSED), then writes the batch's events and returns
+// the counts. Runs inside the caller's transaction.
+base::Result<ChangeStats> FinishBatch(sql::Connection& c, std::int64_t batch, std::string_view now);
+
+// Suppresses ACTIVE findings of `account` matching its unexpired rules; `batch_only` limits to
+// rows of `batch` (else every finding of the account, marking them with `batch`).
+base::Status ApplyRules(sql::Connection& c, const std::string& account, std::int64_t batch,
+                        bool batch_only, std::string_view now);
+
+// "CASE WHEN batch = ?B THEN x ELSE y END" bookkeeping of the first change in a batch.
+std::string MarkChange(int batch_param, std::string_view change);
+
+}  // namespace internal
+}  // namespace assay::findings
