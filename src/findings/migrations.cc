@@ -194,6 +194,7 @@ CREATE TABLE events (
   detail TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX events_account ON events(account_id, seq);
+CREATE INDEX events_time ON events(time);
 
 CREATE TABLE meta (
   key TEXT PRIMARY KEY,

@@ -325,10 +325,11 @@ class Store {
                                               std::int64_t after_seq, int limit);
   base::Status AppendEvent(const Event& event);  // for events other than finding changes
 
-  // Deletes closed findings and deleted resources past their retention.
+  // Deletes closed findings, deleted resources and events past their retention.
   struct PurgeStats {
     std::int64_t findings = 0;
     std::int64_t resources = 0;
+    std::int64_t events = 0;  // older than closed_retention
   };
   base::Result<PurgeStats> Purge(std::string_view now);
 

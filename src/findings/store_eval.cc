@@ -517,6 +517,9 @@ base::Result<Store::PurgeStats> Store::Purge(std::string_view now) {
                            c.Exec("DELETE FROM findings WHERE status = 'CLOSED' AND closed_at < ?1",
                                   {Value(closed_before)}));
     out.findings = a + b;
+    // Events are kept as long as closed findings (the feed is a window, not an archive).
+    ASSAY_ASSIGN_OR_RETURN(out.events,
+                           c.Exec("DELETE FROM events WHERE time < ?1", {Value(closed_before)}));
     ASSAY_RETURN_IF_ERROR(
         c.Exec("DELETE FROM package_vulns WHERE present = 0 AND NOT EXISTS (SELECT 1 FROM "
                "findings f WHERE f.pkg = package_vulns.pkg AND f.vuln_id = package_vulns.vuln_id)",
