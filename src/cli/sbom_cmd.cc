@@ -28,6 +28,7 @@
 #include "inventory/fs.h"
 #include "inventory/inventory_json.h"
 #include "inventory/parser.h"
+#include "inventory/siblings.h"
 #include "report/internal/render_util.h"
 #include "report/render.h"
 
@@ -122,7 +123,12 @@ base::Result<model::Inventory> FromLockfile(const std::string& spec, bool includ
     return inventory::CollectLockfile(type, "", file).status();
   }
   ASSAY_ASSIGN_OR_RETURN(std::string bytes, ReadUserFile(file));
-  return inventory::CollectLockfile(type, bytes, file, include_dev);
+  // The files beside it that the format may refer to (requirements.txt -r/-c, an old go.mod's
+  // go.sum): its directory and below, nothing above. Where the directory cannot be opened that
+  // way (a kernel without openat2), such references stay warnings.
+  auto siblings = inventory::FsSiblingFiles::BesideFile(file);
+  return inventory::CollectLockfile(type, bytes, file, include_dev,
+                                    siblings.ok() ? siblings->get() : nullptr);
 }
 
 base::Result<model::Inventory> FromDirectory(const SbomOptions& options) {

@@ -76,6 +76,34 @@ TEST_F(SbomCmdTest, LockfileDpkgStatus) {
   EXPECT_EQ(doc["collectors"], json::array({"dpkg-status@1"}));
 }
 
+// `--lockfile` reads the files the lockfile refers to from its directory and below: a
+// requirements.txt's -r / -c includes, nothing above that directory.
+TEST_F(SbomCmdTest, LockfileFollowsIncludesBesideIt) {
+  Write("proj/requirements/base.txt", "django==4.2\n");
+  Write("proj/constraints.txt", "requests==2.31.0\n");
+  Write("secret.txt", "leaked==1.0\n");
+  stdfs::path req = Write("proj/requirements.txt",
+                          "-r requirements/base.txt\n-c constraints.txt\nrequests\n"
+                          "-r ../secret.txt\nflask==2.0\n");
+  SbomOutcome out = RunSbom(Opts("", "requirements-txt:" + req.string()));
+  ASSERT_EQ(out.exit_code, 0) << out.error;
+  json doc = json::parse(out.document);
+  std::vector<std::string> got;
+  for (const json& p : doc["packages"]) {
+    got.push_back(p["name"].get<std::string>() + "@" + p["version"].get<std::string>() + " " +
+                  p["path"].get<std::string>());
+  }
+  const std::string dir = (tmp_->path() / "proj").string();
+  EXPECT_EQ(got, (std::vector<std::string>{"django@4.2 " + dir + "/requirements/base.txt",
+                                           "flask@2.0 " + req.string(),
+                                           "requests@2.31.0 " + dir + "/constraints.txt"}));
+  ASSERT_EQ(doc["warnings"].size(), 1u);
+  EXPECT_EQ(doc["warnings"][0]["location"], req.string() + ":4");
+  EXPECT_NE(doc["warnings"][0]["message"].get<std::string>().find("outside the directory"),
+            std::string::npos)
+      << doc["warnings"].dump();
+}
+
 TEST_F(SbomCmdTest, OutputFile) {
   stdfs::path status = Write("status", kStatus);
   stdfs::path dest = tmp_->path() / "sbom.json";

@@ -108,14 +108,15 @@ base::Result<model::Inventory> CollectInventory(const Fs& fs, const CollectOptio
 }
 
 base::Result<model::Inventory> CollectLockfile(std::string_view type, std::string_view bytes,
-                                               std::string path, bool include_dev) {
+                                               std::string path, bool include_dev,
+                                               const SiblingFiles* siblings) {
   const ParserEntry* parser = FindParser(type);
   if (parser == nullptr) {
     return base::Status::NotFound("unknown lockfile type '" + std::string(type) +
                                   "' (known: " + KnownLockfileTypes() + ")");
   }
   std::string shown = path;
-  base::Result<Parsed> parsed = parser->parse({bytes, std::move(path), ""});
+  base::Result<Parsed> parsed = parser->parse({bytes, std::move(path), "", siblings});
   if (!parsed.ok()) return parsed.status().WithContext(shown);
 
   model::Inventory inv;

@@ -98,7 +98,13 @@ std::unique_ptr<Collector> MakeRpmCollector(const CollectOptions& options);
 //    say the same thing (the type is still available to `--lockfile`);
 //  - a project with a JavaScript lockfile (package-lock.json, yarn.lock, pnpm-lock.yaml,
 //    bun.lock) beside its node_modules is reported from the lockfile alone, which knows dev
-//    dependencies; the walk still enters node_modules for executables and archives.
+//    dependencies; the walk still enters node_modules for executables and archives;
+//  - the files a parsed file refers to (requirements.txt `-r`/`-c` includes, the go.sum of a
+//    go.mod for Go 1.16 or older) are read through the same Fs (FsSiblingFiles, siblings.h:
+//    relative to the referring file, an absolute name from the root), so never from outside
+//    the root; packages found through an include carry the included file's path, and a package
+//    reported twice with every field equal (a requirements file read on its own and through
+//    another's include) is kept once.
 std::unique_ptr<Collector> MakeLanguageCollector(const CollectOptions& options);
 
 // Whether a collector may read the regular file at `rel` ('/'-separated, relative to the root)
@@ -109,7 +115,11 @@ std::unique_ptr<Collector> MakeLanguageCollector(const CollectOptions& options);
 //                      where a merged-/usr symlink puts them in an image layer);
 //  LanguageFileByPath  the names the language collector's rules know (lang_collector.cc),
 //                      lockfiles inside node_modules excluded; go.sum always (whether a go.mod
-//                      sits beside it is decided on the assembled tree).
+//                      sits beside it is decided on the assembled tree); and the .txt files a
+//                      requirements.txt commonly includes (a name holding "requirements" or
+//                      "constraints", any .txt in a requirements/ directory). An include
+//                      naming another file is followed in a directory but, in an image, finds
+//                      it only if some rule kept it.
 bool OsFileByPath(std::string_view rel);
 bool LanguageFileByPath(std::string_view rel);
 
@@ -140,11 +150,15 @@ base::Result<model::Inventory> CollectInventory(const Fs& fs, const CollectOptio
 // Runs the parser registered under `type` (parser.h: "dpkg-status", "apk-installed", ...) over
 // one file's bytes: `path` is how the file is named in packages and warnings. The OS stays
 // empty, Inventory::collectors gets "<type>@<parser version>", packages are sorted, and
-// development-only packages are dropped unless `include_dev`. NotFound
+// development-only packages are dropped unless `include_dev`. `siblings` serves the files the
+// parser may ask for (`assay sbom --lockfile` gives the file's directory,
+// FsSiblingFiles::BesideFile); without it such references are warnings. NotFound
 // naming the known types when `type` is not registered; the parser's error (with `path` as
 // context) when the file is not of that type at all.
+class SiblingFiles;
 base::Result<model::Inventory> CollectLockfile(std::string_view type, std::string_view bytes,
-                                               std::string path, bool include_dev = false);
+                                               std::string path, bool include_dev = false,
+                                               const SiblingFiles* siblings = nullptr);
 
 // The registered parser types, comma-separated, for messages: "dpkg-status, apk-installed, ...".
 std::string KnownLockfileTypes();

@@ -13,12 +13,14 @@
 
 #include <algorithm>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "base/strings.h"
 #include "inventory/exe.h"
+#include "inventory/gosum.h"
 #include "inventory/internal/package_list.h"
 #include "inventory/internal/purl.h"
 #include "versions/go.h"
@@ -268,6 +270,44 @@ bool KnownVerb(std::string_view v) {
   return false;
 }
 
+// Whether a go.mod written for `go_version` lists only the modules the main module needs
+// directly: before Go 1.17 (which lists every module providing a package of the build), and
+// without a go line, for which the go command assumes 1.16.
+bool ListsOnlyDirect(std::string_view go_version) {
+  if (go_version.empty()) return true;
+  int major = 0;
+  int minor = 0;
+  size_t i = 0;
+  if (i >= go_version.size() || !base::IsDigit(go_version[i])) return false;
+  while (i < go_version.size() && base::IsDigit(go_version[i]) && major < 1000) {
+    major = major * 10 + (go_version[i++] - '0');
+  }
+  if (i < go_version.size() && go_version[i] == '.') {
+    ++i;
+    while (i < go_version.size() && base::IsDigit(go_version[i]) && minor < 1000) {
+      minor = minor * 10 + (go_version[i++] - '0');
+    }
+  }
+  return major < 1 || (major == 1 && minor < 17);
+}
+
+// The go.sum that belongs to a go.mod: "go.mod" -> "go.sum" beside it (any "x.mod" -> "x.sum").
+std::string GoSumPath(const std::string& go_mod) {
+  std::string_view name = std::string_view(go_mod).substr(go_mod.rfind('/') + 1);
+  if (name.size() > 4 && name.ends_with(".mod")) {
+    return go_mod.substr(0, go_mod.size() - 4) + ".sum";
+  }
+  return SiblingPath(go_mod, "go.sum");
+}
+
+// Adds the standard library: the toolchain line names the release in use, else the go line.
+Parsed FinishGoMod(Packages& pkgs, const std::string& toolchain, const std::string& go_version) {
+  std::string stdlib = ToolchainVersion(toolchain);
+  if (stdlib.empty()) stdlib = go_version;
+  if (!stdlib.empty()) pkgs.Add("stdlib", stdlib);
+  return pkgs.Take();
+}
+
 }  // namespace
 
 base::Result<Parsed> ParseGoMod(const ParseInput& input) {
@@ -391,11 +431,40 @@ base::Result<Parsed> ParseGoMod(const ParseInput& input) {
     pkgs.Add(rep->new_path, ModuleVersion(rep->new_version));
   }
 
-  // The standard library: the toolchain line names the release in use, else the go line.
-  std::string stdlib = ToolchainVersion(toolchain);
-  if (stdlib.empty()) stdlib = go_version;
-  if (!stdlib.empty()) pkgs.Add("stdlib", stdlib);
-  return pkgs.Take();
+  // Before Go 1.17 the modules the build needs indirectly are only in go.sum: those whose
+  // contents it checksums, at their highest version, unless go.mod names them already.
+  if (ListsOnlyDirect(go_version) && !requires_.empty()) {
+    const std::string sum_path = GoSumPath(input.path);
+    const std::string why =
+        (go_version.empty() ? std::string("without a go line (Go then assumes 1.16)")
+                            : "for go " + go_version) +
+        ", go.mod lists only direct requirements; the indirect ones are in " + sum_path;
+    base::Result<std::string> sum = input.siblings == nullptr
+                                        ? base::Status::NotSupported("not read")
+                                        : input.siblings->Read(sum_path);
+    if (!sum.ok()) {
+      // Without a go line the file's age is unknown (tools and tests write such files without a
+      // go.sum): the go.sum is read when there is one, and its absence is not worth a warning.
+      if (go_version.empty()) return FinishGoMod(pkgs, toolchain, go_version);
+      const std::string what = sum.status().code() == base::Code::kNotSupported ? "was not read"
+                               : sum.status().code() == base::Code::kNotFound
+                                   ? "is absent"
+                                   : "is unreadable (" + sum.status().message() + ")";
+      pkgs.Warn(input.path, why + ", which " + what + ": indirect dependencies not reported");
+    } else {
+      std::set<std::string> named;  // required, replaced and replacing modules
+      for (const Require& req : requires_) named.insert(req.path);
+      for (const Replace& r : replaces) {
+        named.insert(r.old_path);
+        named.insert(r.new_path);
+      }
+      for (GoSumModule& m : GoSumContentModules(*sum)) {
+        if (!named.contains(m.path)) pkgs.Add(std::move(m.path), std::move(m.version), sum_path);
+      }
+    }
+  }
+
+  return FinishGoMod(pkgs, toolchain, go_version);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 // Copyright The assay Authors
 //
 // Go: go.mod and the build information embedded in Go binaries. Bytes in, packages out
-// (see parser.h): each function is pure and thread-safe and never opens a file. Every package
-// carries ecosystem, name, version, purl (internal::LanguagePurl), path = input.path,
-// package_manager, and dev = true when the file marks it development-only.
+// (see parser.h): each function is pure and thread-safe and never opens a file (the files a
+// format refers to come through ParseInput::siblings). Every package carries ecosystem, name,
+// version, purl (internal::LanguagePurl), path = input.path (or that of the referenced file it
+// was found in), package_manager, and dev = true when the file marks it development-only.
 #pragma once
 
 #include <string_view>
@@ -20,8 +21,15 @@ namespace assay::inventory {
 // go.mod: `require` lines (with `replace` applied; a module replaced by a local directory has no
 // version and is a warning), plus `stdlib` from the `toolchain` line, else the `go` line. A file
 // with no known directive at all is an error.
+// Before Go 1.17 (and without a go line, which the go command reads as 1.16) go.mod lists only
+// the modules the main module needs directly; the others are in the go.sum beside it ("go.mod"
+// -> "go.sum", any "x.mod" -> "x.sum"), read through ParseInput::siblings: each module it holds
+// the contents of (GoSumContentModules) and go.mod does not name (required, replaced or
+// replacing) is added at its highest version, with the go.sum's path. When a go line below 1.17
+// says the go.sum is needed and it is absent, unreadable or there is no reader, a warning says
+// indirect dependencies are not reported.
 inline constexpr std::string_view kGoModType = "go-mod";
-inline constexpr int kGoModParserVersion = 1;
+inline constexpr int kGoModParserVersion = 2;
 base::Result<Parsed> ParseGoMod(const ParseInput& input);
 
 // A Go executable (ELF, PE or Mach-O, see exe.h): main module, dependencies (replacements

@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "base/file.h"
 #include "base/testing/conformance.h"
 #include "inventory/internal/exe_test_builders.h"
+#include "inventory/internal/fake_siblings.h"
 
 namespace assay::inventory {
 namespace {
@@ -166,6 +168,101 @@ TEST(GoModFieldsTest, NotAGoModIsAnError) {
   EXPECT_EQ(r.status().code(), base::Code::kInvalidArgument);
   EXPECT_NE(r.status().message().find("x/go.mod:3: not a go.mod file"), std::string::npos)
       << r.status().ToString();
+}
+
+// ---- go.mod with its go.sum (Go 1.16 and older) ----
+
+constexpr std::string_view kGoSum =
+    "github.com/sirupsen/logrus v1.9.3 h1:a=\n"
+    "github.com/sirupsen/logrus v1.9.3/go.mod h1:b=\n"
+    "github.com/stretchr/testify v1.2.2/go.mod h1:c=\n"
+    "github.com/stretchr/testify v1.7.0 h1:d=\n"
+    "github.com/stretchr/testify v1.7.0/go.mod h1:e=\n"
+    "github.com/stretchr/testify v1.6.1 h1:f=\n"
+    "golang.org/x/sys v0.0.0-20220715151400-c0bba94af5f8 h1:g=\n"
+    "gopkg.in/check.v1 v0.0.0-20161208181325-20d25e280405/go.mod h1:h=\n"
+    "example.com/old v1.0.0 h1:i=\n"
+    "example.com/new v2.0.0 h1:j=\n"
+    "not a go.sum line\n";
+
+TEST(GoModGoSumTest, IndirectModulesComeFromGoSum) {
+  internal::FakeSiblings siblings(
+      std::map<std::string, std::string>{{"app/go.sum", std::string(kGoSum)}});
+  auto r = ParseGoMod({"module m\n\ngo 1.16\n\nrequire github.com/sirupsen/logrus v1.9.3\n"
+                       "require example.com/old v1.0.0\n"
+                       "replace example.com/old => example.com/new v2.0.0\n",
+                       "app/go.mod", "", &siblings});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // Modules go.sum holds contents of, at their highest version; those only consulted for their
+  // go.mod (gopkg.in/check.v1) and those go.mod names (required, replaced, replacing) are not
+  // added from it.
+  EXPECT_EQ(Ids(*r), Sorted({"example.com/new@2.0.0", "github.com/sirupsen/logrus@1.9.3",
+                             "github.com/stretchr/testify@1.7.0",
+                             "golang.org/x/sys@0.0.0-20220715151400-c0bba94af5f8", "stdlib@1.16"}));
+  for (const model::Package& p : r->packages) {
+    const bool from_sum = p.name == "github.com/stretchr/testify" || p.name == "golang.org/x/sys";
+    EXPECT_EQ(p.path, from_sum ? "app/go.sum" : "app/go.mod") << p.name;
+  }
+  EXPECT_TRUE(r->warnings.empty());
+  EXPECT_EQ(siblings.asked(), Strings{"app/go.sum"});
+}
+
+TEST(GoModGoSumTest, WhenTheGoSumIsRead) {
+  struct Case {
+    const char* name;
+    std::string text;
+    std::string path;
+    bool have_sum;
+    bool read;            // the go.sum is asked for
+    std::string warning;  // substring, "" for none
+  };
+  const std::string req = "require github.com/sirupsen/logrus v1.9.3\n";
+  const Case cases[] = {
+      {"go 1.17 lists everything", "go 1.17\n" + req, "go.mod", true, false, ""},
+      {"go 1.21.3", "go 1.21.3\n" + req, "go.mod", true, false, ""},
+      {"go 1.16", "go 1.16\n" + req, "go.mod", true, true, ""},
+      {"go 1.9", "go 1.9\n" + req, "go.mod", true, true, ""},
+      {"no go line: Go assumes 1.16", req, "go.mod", true, true, ""},
+      {"no requirements: no go.sum either", "go 1.16\n", "go.mod", false, false, ""},
+      {"go.sum absent", "go 1.16\n" + req, "go.mod", false, true,
+       "for go 1.16, go.mod lists only direct requirements; the indirect ones are in go.sum, "
+       "which is absent: indirect dependencies not reported"},
+      {"no go line and no go.sum: silent", req, "go.mod", false, true, ""},
+      {"x.mod pairs with x.sum", "go 1.16\n" + req, "testdata/x.mod", true, true, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::string dir = c.path.substr(0, c.path.rfind('/') + 1);
+    const std::string sum = c.path.ends_with(".mod")
+                                ? c.path.substr(0, c.path.size() - 4) + ".sum"
+                                : dir + "go.sum";
+    std::map<std::string, std::string> files;
+    if (c.have_sum) files[sum] = std::string(kGoSum);
+    internal::FakeSiblings siblings(files);
+    auto r = ParseGoMod({c.text, c.path, "", &siblings});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(siblings.asked(), c.read ? Strings{sum} : Strings{});
+    const bool added = std::any_of(r->packages.begin(), r->packages.end(), [](const auto& p) {
+      return p.name == "github.com/stretchr/testify";
+    });
+    EXPECT_EQ(added, c.read && c.have_sum);
+    if (c.warning.empty()) {
+      EXPECT_TRUE(r->warnings.empty()) << r->warnings.front().message;
+    } else {
+      ASSERT_EQ(r->warnings.size(), 1u);
+      EXPECT_EQ(r->warnings[0].location, c.path);
+      EXPECT_NE(r->warnings[0].message.find(c.warning), std::string::npos)
+          << r->warnings[0].message;
+    }
+  }
+}
+
+TEST(GoModGoSumTest, WithoutSiblingsTheGoSumIsNotRead) {
+  auto r = ParseGoMod({"go 1.15\nrequire a.io/x v1.0.0\n", "go.mod", ""});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Ids(*r), Sorted({"a.io/x@1.0.0", "stdlib@1.15"}));
+  ASSERT_EQ(r->warnings.size(), 1u);
+  EXPECT_NE(r->warnings[0].message.find("which was not read"), std::string::npos);
 }
 
 // ---- Go binaries ----

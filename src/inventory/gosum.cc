@@ -12,6 +12,32 @@
 
 namespace assay::inventory {
 
+std::vector<GoSumModule> GoSumContentModules(std::string_view bytes) {
+  const versions::Scheme* scheme = versions::ForEcosystem("Go");
+  std::map<std::string, std::string> best;  // module -> highest version
+  for (std::string_view line : base::Split(bytes, '\n')) {
+    std::vector<std::string_view> f;
+    for (std::string_view w : base::Split(base::Trim(line), ' ')) {
+      if (!w.empty()) f.push_back(w);
+    }
+    if (f.size() != 3 || f[2].find(':') == std::string_view::npos) continue;
+    std::string_view version = f[1];
+    if (version.ends_with("/go.mod")) continue;
+    if (version.size() >= 2 && version[0] == 'v' && base::IsDigit(version[1])) {
+      version.remove_prefix(1);
+    }
+    if (version.empty() || (scheme != nullptr && !scheme->Validate(version).ok())) continue;
+    auto [it, inserted] = best.emplace(std::string(f[0]), std::string(version));
+    if (!inserted && scheme != nullptr) {
+      auto cmp = scheme->Compare(version, it->second);
+      if (cmp.ok() && *cmp > 0) it->second = std::string(version);
+    }
+  }
+  std::vector<GoSumModule> out;
+  for (auto& [path, version] : best) out.push_back({path, std::move(version)});
+  return out;
+}
+
 base::Result<Parsed> ParseGoSum(const ParseInput& input) {
   const versions::Scheme* scheme = versions::ForEcosystem("Go");
   Parsed out;

@@ -2,9 +2,10 @@
 // Copyright The assay Authors
 //
 // Java: archives, Maven POMs and Gradle lockfiles. Bytes in, packages out
-// (see parser.h): each function is pure and thread-safe and never opens a file. Every package
-// carries ecosystem, name, version, purl (internal::LanguagePurl), path = input.path,
-// package_manager, and dev = true when the file marks it development-only.
+// (see parser.h): each function is pure and thread-safe and never opens a file (the files a
+// format refers to come through ParseInput::siblings). Every package carries ecosystem, name,
+// version, purl (internal::LanguagePurl), path = input.path (or that of the referenced file it
+// was found in), package_manager, and dev = true when the file marks it development-only.
 #pragma once
 
 #include <string_view>
@@ -24,10 +25,13 @@ base::Result<Parsed> ParseJar(const ParseInput& input);
 
 // pom.xml: `dependencies` (and those of profiles active by default); `${...}` resolved from the
 // file's properties and coordinates, missing versions from its dependencyManagement, version
-// ranges reduced to their lower bound, scope test = dev. What stays unresolved (parent POMs,
-// BOMs) is a warning. Malformed XML is an error naming the line. (java_pom.cc)
+// ranges reduced to their lower bound, scope test = dev. Local parent POMs (`<relativePath>`,
+// default ../pom.xml) are read through ParseInput::siblings and merged as Maven merges them:
+// their properties and dependencyManagement apply, their dependencies are inherited (with the
+// parent's path). What stays unresolved (parents from a repository, BOMs) is a warning.
+// Malformed XML is an error naming the line. (java_pom.cc)
 inline constexpr std::string_view kPomXmlType = "pom-xml";
-inline constexpr int kPomXmlParserVersion = 1;
+inline constexpr int kPomXmlParserVersion = 2;
 base::Result<Parsed> ParsePomXml(const ParseInput& input);
 
 // gradle.lockfile (`group:artifact:version=configurations`); dev when every configuration is a

@@ -1,21 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The assay Authors
 //
-// pom.xml: the dependencies a POM declares, as far as the file itself tells them.
+// pom.xml: the dependencies a POM declares, with what its local parent POMs add.
 //  - `project/dependencies/dependency`, and those of profiles active by default;
-//  - `${...}` resolved from `project/properties` (and active profiles' properties) and the
-//    project's own coordinates (`project.version`, `project.groupId`, `project.parent.version`,
-//    ... with the parent's groupId/version standing in for missing own ones), recursively;
+//  - the parent chain: `project/parent` read through ParseInput::siblings from its relativePath
+//    (default ../pom.xml; a directory means its pom.xml; an empty element means none), used when
+//    its groupId:artifactId is the one the child names, at most kMaxParents deep. As Maven
+//    merges the model: properties and dependencyManagement of the nearer POM win, and the
+//    parents' dependencies are inherited (the child's declaration of the same groupId:artifactId
+//    wins); an inherited package carries the parent's path;
+//  - `${...}` resolved from the merged properties and the project's own coordinates
+//    (`project.version`, `project.groupId`, `project.parent.version`, ... with the parent's
+//    groupId/version standing in for missing own ones), recursively;
 //  - a dependency without a version takes the one `dependencyManagement` gives it; managed
 //    entries alone declare nothing (no package);
 //  - a version range keeps its lower bound (`[1.2,2.0)` -> 1.2);
 //  - `scope` test marks the package dev;
 //  - each groupId:artifactId once (the first declaration wins, whatever its type/classifier).
-// Versions still unresolved (a property defined in a parent POM, an absent version) are
-// warnings. Parent POMs and imported BOMs live in other files and are not followed.
+// Versions still unresolved (a property of a parent POM that is not at hand, an absent
+// version) are warnings, and so is a parent that cannot be read. Imported BOMs and parents in a
+// repository are not fetched.
 #include <algorithm>
 #include <exception>
 #include <map>
+#include <memory>
 #include <pugixml.hpp>
 #include <set>
 #include <string>
@@ -26,6 +34,7 @@
 #include "base/strings.h"
 #include "inventory/internal/purl.h"
 #include "inventory/java.h"
+#include "inventory/parser.h"
 
 namespace assay::inventory {
 namespace {
@@ -34,6 +43,7 @@ constexpr size_t kMaxWarnings = 100;
 constexpr int kMaxInterpolationDepth = 16;
 constexpr size_t kMaxInterpolatedSize = 4096;
 constexpr size_t kMaxInterpolationSteps = 4096;  // substitutions per value
+constexpr size_t kMaxParents = 8;                 // local parent POMs followed
 
 // Element name without a namespace prefix.
 std::string_view LocalName(const pugi::xml_node& node) {
@@ -142,61 +152,145 @@ bool ActiveByDefault(const pugi::xml_node& profile) {
   return activation && base::EqualsIgnoreCase(Text(activation, "activeByDefault"), "true");
 }
 
-}  // namespace
-
-base::Result<Parsed> ParsePomXml(const ParseInput& input) {
+// One POM file of the chain, parsed.
+struct PomFile {
+  std::string path;  // as packages and warnings name it
   pugi::xml_document doc;
+  pugi::xml_node project;
+  std::unique_ptr<Lines> lines;
+  std::vector<pugi::xml_node> scopes;  // the project and its profiles active by default
+
+  std::string Where(const pugi::xml_node& node) const {
+    return path + ":" + std::to_string(lines->At(node.offset_debug()));
+  }
+};
+
+// Parses one POM; errors name `path`.
+base::Result<std::unique_ptr<PomFile>> LoadPom(std::string_view bytes, std::string path) {
+  auto pom = std::make_unique<PomFile>();
+  pom->path = std::move(path);
   pugi::xml_parse_result loaded;
   try {
-    loaded = doc.load_buffer(input.bytes.data(), input.bytes.size(), pugi::parse_default,
-                             pugi::encoding_auto);
+    loaded = pom->doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default,
+                                  pugi::encoding_auto);
   } catch (const std::exception& e) {
-    return base::Status::InvalidArgument(input.path + ": cannot parse XML: " + e.what());
+    return base::Status::InvalidArgument(pom->path + ": cannot parse XML: " + e.what());
   }
-  Lines lines(input.bytes);
+  pom->lines = std::make_unique<Lines>(bytes);
   if (loaded.status == pugi::status_no_document_element) {
-    return base::Status::InvalidArgument(input.path + ": not XML (no element)");
+    return base::Status::InvalidArgument(pom->path + ": not XML (no element)");
   }
   if (!loaded) {
     return base::Status::InvalidArgument(
-        input.path + ":" + std::to_string(std::max<size_t>(1, lines.At(loaded.offset))) +
+        pom->path + ":" + std::to_string(std::max<size_t>(1, pom->lines->At(loaded.offset))) +
         ": XML syntax error: " + loaded.description());
   }
-  pugi::xml_node project = doc.document_element();
-  if (!project || LocalName(project) != "project") {
-    return base::Status::InvalidArgument(input.path + ": not a Maven POM (root element <" +
-                                         std::string(project ? project.name() : "") +
+  pom->project = pom->doc.document_element();
+  if (!pom->project || LocalName(pom->project) != "project") {
+    return base::Status::InvalidArgument(pom->path + ": not a Maven POM (root element <" +
+                                         std::string(pom->project ? pom->project.name() : "") +
                                          "> instead of <project>)");
   }
+  pom->scopes = {pom->project};
+  if (pugi::xml_node profiles = Child(pom->project, "profiles")) {
+    for (const auto& profile : Children(profiles, "profile")) {
+      if (ActiveByDefault(profile)) pom->scopes.push_back(profile);
+    }
+  }
+  return pom;
+}
+
+// groupId:artifactId of a POM (the parent's groupId standing in for a missing own one).
+std::string Coordinates(const pugi::xml_node& project) {
+  std::string group = Text(project, "groupId");
+  if (group.empty()) group = Text(Child(project, "parent"), "groupId");
+  return group + ":" + Text(project, "artifactId");
+}
+
+// Where a <parent> element says its POM is, relative to the child: "" when it says none.
+std::string ParentRelativePath(const pugi::xml_node& parent) {
+  pugi::xml_node rel = Child(parent, "relativePath");
+  if (!rel) return "../pom.xml";
+  std::string path(base::Trim(rel.child_value()));
+  if (path.empty()) return "";
+  if (!path.ends_with(".xml")) path += path.ends_with("/") ? "pom.xml" : "/pom.xml";
+  return path;
+}
+
+}  // namespace
+
+base::Result<Parsed> ParsePomXml(const ParseInput& input) {
+  ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<PomFile> self, LoadPom(input.bytes, input.path));
 
   Parsed out;
   size_t dropped = 0;
-  auto warn = [&](const pugi::xml_node& node, std::string message) {
+  auto warn = [&](std::string location, std::string message) {
     if (out.warnings.size() < kMaxWarnings) {
-      out.warnings.push_back(
-          {input.path + ":" + std::to_string(lines.At(node.offset_debug())), std::move(message)});
+      out.warnings.push_back({std::move(location), std::move(message)});
     } else {
       ++dropped;
     }
   };
 
-  std::vector<pugi::xml_node> scopes = {project};  // the project and its active profiles
-  if (pugi::xml_node profiles = Child(project, "profiles")) {
-    for (const auto& profile : Children(profiles, "profile")) {
-      if (ActiveByDefault(profile)) scopes.push_back(profile);
+  // The chain: this POM, then each local parent.
+  std::vector<std::unique_ptr<PomFile>> chain;
+  chain.push_back(std::move(self));
+  std::set<std::string> visited = {chain.front()->path};
+  while (true) {
+    const PomFile& child = *chain.back();
+    pugi::xml_node parent = Child(child.project, "parent");
+    if (!parent) break;
+    const std::string wanted = Text(parent, "groupId") + ":" + Text(parent, "artifactId");
+    const std::string rel = ParentRelativePath(parent);
+    if (rel.empty() || input.siblings == nullptr) break;
+    const std::string where = child.Where(parent);
+    if (chain.size() > kMaxParents) {
+      warn(where, "parent " + wanted + " is more than " + std::to_string(kMaxParents) +
+                      " parents up; not followed");
+      break;
     }
+    const std::string path = input.siblings->Name(SiblingPath(child.path, rel));
+    if (!visited.insert(path).second) {
+      warn(where, "parent " + wanted + " at " + path + " is a POM of this chain already");
+      break;
+    }
+    base::Result<std::string> bytes = input.siblings->Read(path);
+    if (!bytes.ok()) {
+      // Absent is the usual case for a parent that comes from a repository; other failures
+      // are worth a word.
+      if (bytes.status().code() != base::Code::kNotFound) {
+        warn(where, "parent " + wanted + " at " + path +
+                        " cannot be read: " + bytes.status().message());
+      }
+      break;
+    }
+    base::Result<std::unique_ptr<PomFile>> loaded = LoadPom(*bytes, path);
+    if (!loaded.ok()) {
+      warn(where, "parent " + wanted + ": " + loaded.status().message());
+      break;
+    }
+    const std::string found = Coordinates((*loaded)->project);
+    if (found != wanted) {
+      // Maven takes such a parent from the repository instead.
+      warn(where, "the POM at " + path + " is " + found + ", not the parent " + wanted +
+                      "; not used");
+      break;
+    }
+    chain.push_back(std::move(*loaded));
   }
+  const PomFile& pom = *chain.front();
 
-  // Properties: built-in coordinates first, then <properties> (profiles override the project).
+  // Properties: built-in coordinates first, then <properties> from the farthest parent to this
+  // POM (profiles override their project).
   std::map<std::string, std::string> props;
-  pugi::xml_node parent = Child(project, "parent");
+  pugi::xml_node parent = Child(pom.project, "parent");
   std::string parent_group = parent ? Text(parent, "groupId") : "";
   std::string parent_version = parent ? Text(parent, "version") : "";
-  std::string group = Text(project, "groupId");
-  std::string version = Text(project, "version");
+  std::string group = Text(pom.project, "groupId");
+  std::string version = Text(pom.project, "version");
   if (group.empty()) group = parent_group;
   if (version.empty()) version = parent_version;
-  std::string artifact = Text(project, "artifactId");
+  std::string artifact = Text(pom.project, "artifactId");
   for (const char* prefix : {"project.", "pom.", ""}) {
     std::string p(prefix);
     if (!group.empty()) props[p + "groupId"] = group;
@@ -211,11 +305,13 @@ base::Result<Parsed> ParsePomXml(const ParseInput& input) {
       props[std::string("parent.") + field] = value;
     }
   }
-  for (const auto& scope : scopes) {
-    pugi::xml_node properties = Child(scope, "properties");
-    for (pugi::xml_node p = properties.first_child(); p; p = p.next_sibling()) {
-      if (p.type() != pugi::node_element) continue;
-      props[p.name()] = std::string(base::Trim(p.child_value()));
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    for (const auto& scope : (*it)->scopes) {
+      pugi::xml_node properties = Child(scope, "properties");
+      for (pugi::xml_node p = properties.first_child(); p; p = p.next_sibling()) {
+        if (p.type() != pugi::node_element) continue;
+        props[p.name()] = std::string(base::Trim(p.child_value()));
+      }
     }
   }
   Interpolator interp(std::move(props));
@@ -224,68 +320,75 @@ base::Result<Parsed> ParsePomXml(const ParseInput& input) {
     std::string version;
     std::string scope;
   };
-  std::map<std::string, Managed> managed;  // groupId:artifactId -> first managed entry
-  for (const auto& scope : scopes) {
-    pugi::xml_node dm = Child(Child(scope, "dependencyManagement"), "dependencies");
-    for (const auto& dep : Children(dm, "dependency")) {
-      bool unresolved = false;
-      std::string g = interp.Resolve(Text(dep, "groupId"), &unresolved);
-      std::string a = interp.Resolve(Text(dep, "artifactId"), &unresolved);
-      if (unresolved || g.empty() || a.empty()) continue;
-      managed.emplace(g + ":" + a, Managed{Text(dep, "version"), Text(dep, "scope")});
+  std::map<std::string, Managed> managed;  // groupId:artifactId -> nearest managed entry
+  for (const auto& file : chain) {
+    for (const auto& scope : file->scopes) {
+      pugi::xml_node dm = Child(Child(scope, "dependencyManagement"), "dependencies");
+      for (const auto& dep : Children(dm, "dependency")) {
+        bool unresolved = false;
+        std::string g = interp.Resolve(Text(dep, "groupId"), &unresolved);
+        std::string a = interp.Resolve(Text(dep, "artifactId"), &unresolved);
+        if (unresolved || g.empty() || a.empty()) continue;
+        managed.emplace(g + ":" + a, Managed{Text(dep, "version"), Text(dep, "scope")});
+      }
     }
   }
 
   std::set<std::string> seen;  // groupId:artifactId
-  for (const auto& scope : scopes) {
-    pugi::xml_node deps = Child(scope, "dependencies");
-    for (const auto& dep : Children(deps, "dependency")) {
-      bool unresolved = false;
-      std::string g = interp.Resolve(Text(dep, "groupId"), &unresolved);
-      std::string a = interp.Resolve(Text(dep, "artifactId"), &unresolved);
-      if (unresolved) {
-        warn(dep, "dependency " + Text(dep, "groupId") + ":" + Text(dep, "artifactId") +
-                      " has an unresolved property in its groupId or artifactId");
-        continue;
-      }
-      if (g.empty() || a.empty()) {
-        warn(dep, "dependency without a groupId or artifactId");
-        continue;
-      }
-      std::string name = g + ":" + a;
-      if (!seen.insert(name).second) continue;
+  for (const auto& file : chain) {
+    for (const auto& scope : file->scopes) {
+      pugi::xml_node deps = Child(scope, "dependencies");
+      for (const auto& dep : Children(deps, "dependency")) {
+        bool unresolved = false;
+        std::string g = interp.Resolve(Text(dep, "groupId"), &unresolved);
+        std::string a = interp.Resolve(Text(dep, "artifactId"), &unresolved);
+        if (unresolved) {
+          warn(file->Where(dep), "dependency " + Text(dep, "groupId") + ":" +
+                                     Text(dep, "artifactId") +
+                                     " has an unresolved property in its groupId or artifactId");
+          continue;
+        }
+        if (g.empty() || a.empty()) {
+          warn(file->Where(dep), "dependency without a groupId or artifactId");
+          continue;
+        }
+        std::string name = g + ":" + a;
+        if (!seen.insert(name).second) continue;
 
-      std::string raw_version = Text(dep, "version");
-      std::string raw_scope = Text(dep, "scope");
-      if (auto it = managed.find(name); it != managed.end()) {
-        if (raw_version.empty()) raw_version = it->second.version;
-        if (raw_scope.empty()) raw_scope = it->second.scope;
-      }
-      if (raw_version.empty()) {
-        warn(dep, name + " has no version in this file (managed by a parent POM or a BOM?)");
-        continue;
-      }
-      std::string v = LowerBound(interp.Resolve(raw_version, &unresolved));
-      if (unresolved) {
-        warn(dep, name + " version " + raw_version + " refers to a property this file lacks");
-        continue;
-      }
-      if (v.empty()) {
-        warn(dep, name + " version range " + raw_version + " has no lower bound");
-        continue;
-      }
-      bool dummy = false;
-      std::string dep_scope = interp.Resolve(raw_scope, &dummy);
+        std::string raw_version = Text(dep, "version");
+        std::string raw_scope = Text(dep, "scope");
+        if (auto it = managed.find(name); it != managed.end()) {
+          if (raw_version.empty()) raw_version = it->second.version;
+          if (raw_scope.empty()) raw_scope = it->second.scope;
+        }
+        if (raw_version.empty()) {
+          warn(file->Where(dep),
+               name + " has no version in this file (managed by a parent POM or a BOM?)");
+          continue;
+        }
+        std::string v = LowerBound(interp.Resolve(raw_version, &unresolved));
+        if (unresolved) {
+          warn(file->Where(dep),
+               name + " version " + raw_version + " refers to a property this file lacks");
+          continue;
+        }
+        if (v.empty()) {
+          warn(file->Where(dep), name + " version range " + raw_version + " has no lower bound");
+          continue;
+        }
+        bool dummy = false;
+        std::string dep_scope = interp.Resolve(raw_scope, &dummy);
 
-      model::Package pkg;
-      pkg.ecosystem = "Maven";
-      pkg.purl = internal::LanguagePurl(pkg.ecosystem, name, v);
-      pkg.name = std::move(name);
-      pkg.version = std::move(v);
-      pkg.path = input.path;
-      pkg.package_manager = "maven";
-      pkg.dev = dep_scope == "test";
-      out.packages.push_back(std::move(pkg));
+        model::Package pkg;
+        pkg.ecosystem = "Maven";
+        pkg.purl = internal::LanguagePurl(pkg.ecosystem, name, v);
+        pkg.name = std::move(name);
+        pkg.version = std::move(v);
+        pkg.path = file->path;
+        pkg.package_manager = "maven";
+        pkg.dev = dep_scope == "test";
+        out.packages.push_back(std::move(pkg));
+      }
     }
   }
   if (dropped > 0) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The assay Authors
 #include "inventory/java.h"
+#include "inventory/internal/fake_siblings.h"
 
 #include <gtest/gtest.h>
 #include <zip.h>
@@ -470,6 +471,97 @@ TEST(PomXmlTest, PackageFields) {
   EXPECT_EQ(p.packages[0].purl, "pkg:maven/org.apache.maven/maven-artifact@1.0.0");
   EXPECT_EQ(p.packages[0].path, "sub/pom.xml");
   EXPECT_EQ(p.packages[0].package_manager, "maven");
+}
+
+// A dependency element.
+std::string Dep(std::string_view g, std::string_view a, std::string_view v = "") {
+  std::string out = "<dependency><groupId>" + std::string(g) + "</groupId><artifactId>" +
+                    std::string(a) + "</artifactId>";
+  if (!v.empty()) out += "<version>" + std::string(v) + "</version>";
+  return out + "</dependency>";
+}
+
+// The parent chain is read through the siblings: properties, dependencyManagement and
+// dependencies merge as Maven merges them, the nearer POM winning.
+TEST(PomXmlTest, LocalParents) {
+  const std::string parent =
+      "<project><groupId>org.local</groupId><artifactId>parent-pom</artifactId>"
+      "<version>1.0</version>\n<properties><bob.version>1.0.0</bob.version>"
+      "<dave.version>4.0.0</dave.version></properties>\n"
+      "<dependencyManagement><dependencies>" +
+      Dep("org.chuck", "chuck", "3.0.0") + Dep("org.alice", "alice", "0.1") +
+      "</dependencies></dependencyManagement>\n<dependencies>" +
+      Dep("org.dave", "dave", "${dave.version}") + Dep("org.alice", "alice", "0.9") +
+      "\n" + Dep("org.erin", "erin") + "</dependencies></project>\n";
+  auto child = [](std::string_view parent_extra) {
+    return "<project><artifactId>my-app</artifactId>\n<parent><groupId>org.local</groupId>"
+           "<artifactId>parent-pom</artifactId><version>1.0</version>" +
+           std::string(parent_extra) +
+           "</parent>\n<properties><bob.version>2.0.0</bob.version></properties>\n"
+           "<dependencies>" +
+           Dep("org.alice", "alice", "1.0.0") + Dep("org.bob", "bob", "${bob.version}") +
+           Dep("org.chuck", "chuck") + Dep("org.frank", "frank") +
+           "</dependencies></project>\n";
+  };
+  const std::vector<std::string> want = {
+      "org.alice:alice@1.0.0 app/pom.xml", "org.bob:bob@2.0.0 app/pom.xml",
+      "org.chuck:chuck@3.0.0 app/pom.xml", "org.dave:dave@4.0.0 pom.xml"};
+  auto listed = [](const Parsed& p) {
+    std::vector<std::string> out;
+    for (const auto& pkg : p.packages) out.push_back(pkg.name + "@" + pkg.version + " " + pkg.path);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+
+  {  // the default relativePath, ../pom.xml
+    internal::FakeSiblings siblings(std::map<std::string, std::string>{{"pom.xml", parent}});
+    Parsed p = MustParse(ParsePomXml({child(""), "app/pom.xml", "", &siblings}));
+    EXPECT_EQ(listed(p), want);
+    EXPECT_EQ(Warnings(p),
+              "app/pom.xml:4: org.frank:frank has no version in this file (managed by a parent "
+              "POM or a BOM?)\n"
+              "pom.xml:5: org.erin:erin has no version in this file (managed by a parent POM or "
+              "a BOM?)\n");
+  }
+  {  // a relativePath naming a directory
+    internal::FakeSiblings siblings(
+        std::map<std::string, std::string>{{"app/parent/pom.xml", parent}});
+    Parsed p = MustParse(ParsePomXml(
+        {child("<relativePath>./parent</relativePath>"), "app/pom.xml", "", &siblings}));
+    EXPECT_EQ(p.packages.size(), 4u);
+    EXPECT_EQ(siblings.asked(), std::vector<std::string>{"app/parent/pom.xml"});
+  }
+  {  // an empty relativePath: the parent comes from a repository
+    internal::FakeSiblings siblings(std::map<std::string, std::string>{{"pom.xml", parent}});
+    Parsed p = MustParse(
+        ParsePomXml({child("<relativePath/>"), "app/pom.xml", "", &siblings}));
+    EXPECT_TRUE(siblings.asked().empty());
+    EXPECT_EQ(Describe(p), (Names{"org.alice:alice@1.0.0", "org.bob:bob@2.0.0"}));
+  }
+  {  // a POM at the path that is another project is not the parent
+    internal::FakeSiblings siblings(std::map<std::string, std::string>{
+        {"pom.xml", "<project><groupId>x</groupId><artifactId>y</artifactId></project>"}});
+    Parsed p = MustParse(ParsePomXml({child(""), "app/pom.xml", "", &siblings}));
+    EXPECT_EQ(Describe(p), (Names{"org.alice:alice@1.0.0", "org.bob:bob@2.0.0"}));
+    EXPECT_NE(Warnings(p).find("app/pom.xml:2: the POM at pom.xml is x:y, not the parent "
+                               "org.local:parent-pom; not used"),
+              std::string::npos)
+        << Warnings(p);
+  }
+  {  // a parent chain that loops ends
+    const std::string loop =
+        "<project><groupId>org.local</groupId><artifactId>parent-pom</artifactId>"
+        "<parent><groupId>org.local</groupId><artifactId>parent-pom</artifactId>"
+        "<relativePath>app/pom.xml</relativePath></parent></project>";
+    internal::FakeSiblings siblings(std::map<std::string, std::string>{{"pom.xml", loop}});
+    Parsed p = MustParse(ParsePomXml({child(""), "app/pom.xml", "", &siblings}));
+    EXPECT_NE(Warnings(p).find("is a POM of this chain already"), std::string::npos)
+        << Warnings(p);
+  }
+  {  // without siblings, the file alone
+    Parsed p = MustParse(ParsePomXml({child(""), "app/pom.xml", ""}));
+    EXPECT_EQ(Describe(p), (Names{"org.alice:alice@1.0.0", "org.bob:bob@2.0.0"}));
+  }
 }
 
 TEST(PomXmlTest, Latin1Encoding) {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,7 @@
 #include "inventory/python.h"
 #include "inventory/ruby.h"
 #include "inventory/rust.h"
+#include "inventory/siblings.h"
 
 namespace assay::inventory {
 namespace {
@@ -133,6 +135,15 @@ const NameRule kNameRules[] = {
     {kGradleLockfileType, [](const PathParts& p) { return Is(p.name, "gradle.lockfile"); }, false},
 };
 
+// Files a requirements.txt commonly pulls in with -r / -c (requirements-dev.txt,
+// requirements/base.txt, constraints.txt). The walk does not parse them on their own, but an
+// include may name them, so image layers keep them.
+bool RequirementsInclude(const PathParts& p) {
+  if (!EndsWith(p.name, ".txt")) return false;
+  return p.name.find("requirements") != std::string_view::npos ||
+         p.name.find("constraints") != std::string_view::npos || p.parent == "requirements";
+}
+
 }  // namespace
 
 bool LanguageFileByPath(std::string_view rel) {
@@ -148,7 +159,7 @@ bool LanguageFileByPath(std::string_view rel) {
     if (p.in_node_modules && !r.inside_node_modules) continue;
     if (r.match(p)) return true;
   }
-  return false;
+  return !p.in_node_modules && RequirementsInclude(p);
 }
 
 namespace {
@@ -415,13 +426,19 @@ class LanguageCollector final : public Collector {
     OwnedFiles owned;
     owned.Load(fs, out.warnings);
     std::vector<Candidate> candidates = Walk(fs, owned, out.warnings);
+    // Files a parsed file refers to (requirements.txt -r/-c, an old go.mod's go.sum) are read
+    // through the same Fs: never outside the root.
+    const FsSiblingFiles siblings(fs, FsSiblingFiles::Naming::kRootRelative, "",
+                                  kMaxLanguageFileBytes);
+    const size_t first = out.packages.size();
     for (const Candidate& c : candidates) {
       if (c.type.empty()) {
         SniffExecutable(fs, c.rel, out);
       } else {
-        Run(fs, c.rel, c.type, kMaxLanguageFileBytes, out);
+        Run(fs, c.rel, c.type, kMaxLanguageFileBytes, siblings, out);
       }
     }
+    DropRepeats(out.packages, first);
     return base::Status::Ok();
   }
 
@@ -675,13 +692,36 @@ class LanguageCollector final : public Collector {
   };
 
   static void Run(const Fs& fs, const std::string& rel, std::string_view type, uint64_t max,
-                  model::Inventory& out) {
+                  const SiblingFiles& siblings, model::Inventory& out) {
     auto bytes = fs.ReadFile(rel, max);
     if (!bytes.ok()) {
       Warn(out.warnings, rel, "cannot read: " + bytes.status().message());
       return;
     }
-    internal::ParseInto(FindParser(type)->parse, *bytes, rel, "", out);
+    internal::ParseInto(FindParser(type)->parse, *bytes, rel, "", out, &siblings);
+  }
+
+  // Removes the packages from `first` on that repeat an earlier one in every field: a file read
+  // both on its own and through another's include (a requirements.txt that `-r`s another
+  // requirements.txt) gives the same packages twice.
+  static void DropRepeats(std::vector<model::Package>& packages, size_t first) {
+    std::unordered_set<std::string> seen;
+    size_t kept = first;
+    for (size_t i = first; i < packages.size(); ++i) {
+      const model::Package& p = packages[i];
+      std::string key;
+      for (const std::string* f : {&p.ecosystem, &p.name, &p.version, &p.path, &p.purl,
+                                   &p.source_name, &p.source_version, &p.arch, &p.layer_digest,
+                                   &p.package_manager}) {
+        key += *f;
+        key += '\0';
+      }
+      key += p.dev ? '1' : '0';
+      if (!seen.insert(std::move(key)).second) continue;
+      if (kept != i) packages[kept] = std::move(packages[i]);
+      ++kept;
+    }
+    packages.resize(kept);
   }
 
   // Opened once: the head, the section tables and the mapping all come from one descriptor.

@@ -81,6 +81,49 @@ TEST(LanguageCollectorTest, FindsFilesByName) {
   EXPECT_EQ(inv.collectors[0].rfind("lang@", 0), 0u);
 }
 
+// Files a parsed file refers to are read through the same Fs: requirements.txt includes and
+// constraints, the go.sum of an old go.mod. A requirements file read on its own and through an
+// include is reported once; a name that climbs out of the root is a warning.
+TEST(LanguageCollectorTest, FollowsReferencesInsideTheRoot) {
+  Tree t;
+  t.File("srv/app/requirements.txt",
+         "-r requirements/base.txt\n-c constraints.txt\nrequests\n-r sub/requirements.txt\n"
+         "-r ../../../outside.txt\n-r /opt/shared/extra.txt\n")
+      .File("srv/app/requirements/base.txt", "django==4.2\n")
+      .File("srv/app/constraints.txt", "requests==2.31.0\nnumpy==1.26.0\n")
+      .File("srv/app/sub/requirements.txt", "flask==2.0\n")
+      .File("opt/shared/extra.txt", "six==1.16.0\n")
+      .File("mod/go.mod", "module m\n\ngo 1.16\n\nrequire github.com/sirupsen/logrus v1.9.3\n")
+      .File("mod/go.sum",
+            "github.com/sirupsen/logrus v1.9.3 h1:a=\ngithub.com/stretchr/testify v1.7.0 h1:b=\n"
+            "github.com/stretchr/testify v1.7.0/go.mod h1:c=\n");
+  model::Inventory inv = t.Collect(LangOnly());
+  EXPECT_EQ(Listed(inv), (std::vector<std::string>{
+                             "Go github.com/sirupsen/logrus 1.9.3 mod/go.mod",
+                             "Go github.com/stretchr/testify 1.7.0 mod/go.sum",
+                             "Go stdlib 1.16 mod/go.mod",
+                             "PyPI django 4.2 srv/app/requirements/base.txt",
+                             "PyPI flask 2.0 srv/app/sub/requirements.txt",
+                             "PyPI requests 2.31.0 srv/app/constraints.txt",
+                             "PyPI six 1.16.0 opt/shared/extra.txt",
+                         }));
+  EXPECT_EQ(WalkWarnings(inv),
+            (std::vector<std::string>{
+                "srv/app/requirements.txt:5: requirements file \"../../../outside.txt\" (-r) "
+                "cannot be read: ../outside.txt: outside the scanned tree"}));
+}
+
+TEST(LanguageCollectorTest, ImageLayersKeepLikelyIncludes) {
+  for (const char* rel : {"app/requirements.txt", "app/requirements-dev.txt",
+                          "app/requirements/base.txt", "app/constraints.txt", "app/go.sum"}) {
+    EXPECT_TRUE(LanguageFileByPath(rel)) << rel;
+  }
+  for (const char* rel : {"app/notes.txt", "app/requirements.in", "app/CMakeLists.txt",
+                          "web/node_modules/x/requirements.txt"}) {
+    EXPECT_FALSE(LanguageFileByPath(rel)) << rel;
+  }
+}
+
 TEST(LanguageCollectorTest, LockfileCoversItsNodeModules) {
   Tree t;
   t.File("web/package-lock.json", R"({"lockfileVersion": 3, "packages": {

@@ -20,6 +20,7 @@
 #include "base/strings.h"
 #include "inventory/internal/purl.h"
 #include "inventory/internal/toml.h"
+#include "inventory/parser.h"
 
 namespace assay::inventory {
 namespace {
@@ -53,7 +54,25 @@ class Sink {
     Warn(line > 0 ? ":" + std::to_string(line) : std::string(), std::move(message));
   }
 
-  void Add(std::string_view name, std::string_view version, bool dev) {
+  // A warning about line `line` of another file than the input (one it includes); `file` as
+  // SiblingPath names it, "" for the input itself.
+  void WarnInFile(std::string_view file, int64_t line, std::string message) {
+    if (file.empty()) {
+      WarnAtLine(line, std::move(message));
+      return;
+    }
+    std::string location(file);
+    if (line > 0) location += ":" + std::to_string(line);
+    if (parsed_.warnings.size() < kMaxWarnings) {
+      parsed_.warnings.push_back({std::move(location), std::move(message)});
+    } else {
+      ++dropped_;
+    }
+  }
+
+  // `path`: the file the package was found in when it is not the input (an included file).
+  void Add(std::string_view name, std::string_view version, bool dev,
+           std::string_view path = {}) {
     auto [it, inserted] =
         index_.try_emplace({std::string(name), std::string(version)}, parsed_.packages.size());
     if (!inserted) {
@@ -66,7 +85,7 @@ class Sink {
     p.name = std::string(name);
     p.version = std::string(version);
     p.purl = internal::LanguagePurl(kEcosystem, p.name, p.version);
-    p.path = input_.path;
+    p.path = path.empty() ? input_.path : std::string(path);
     p.package_manager = std::string(package_manager_);
     p.dev = dev;
     parsed_.packages.push_back(std::move(p));
@@ -385,43 +404,34 @@ bool IsPinnableVersion(std::string_view v) {
   return true;
 }
 
-// An option line (`-r file`, `--index-url ...`, `-e path`, ...).
-void HandleOptionLine(Sink& sink, const LogicalLine& line, std::string_view text) {
-  std::vector<std::string_view> words = SplitBlanks(text);
-  std::string_view opt = words[0];
-  std::string_view arg = words.size() > 1 ? words[1] : std::string_view();
-  auto option = [&](std::string_view short_name, std::string_view long_name) {
-    if (opt == short_name || opt == long_name) return true;
-    if (opt.starts_with(std::string(long_name) + "=")) {
-      arg = opt.substr(long_name.size() + 1);
-      return true;
+// PEP 503's name key: lower case, runs of '-', '_' and '.' as one '-'. Constraints apply to
+// requirements by this key.
+std::string NameKey(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '-' || c == '_' || c == '.') {
+      if (out.empty() || out.back() != '-') out += '-';
+    } else {
+      out += base::ToLower(c);
     }
-    if (opt.size() > short_name.size() && opt.starts_with(short_name) && !opt.starts_with("--")) {
-      arg = opt.substr(short_name.size());
-      if (arg.starts_with("=")) arg.remove_prefix(1);
-      return true;
-    }
-    return false;
-  };
-  if (option("-r", "--requirement")) {
-    sink.WarnAtLine(line.number, "includes requirements file " + Quote(arg) +
-                                     " (-r), which is not followed from here; parse it "
-                                     "separately");
-  } else if (option("-e", "--editable")) {
-    sink.WarnAtLine(line.number,
-                    "editable requirement " + Quote(arg) + " has no pinned version; skipped");
   }
-  // Constraint files (-c) add no packages; index, find-links, hash-mode and build options
-  // change where packages come from, not which: all ignored.
+  return out;
 }
 
-// A requirement line (comment and per-requirement options already removed). Adds the package
-// when it is pinned, else warns.
-void HandleRequirement(Sink& sink, int64_t number, std::string_view req) {
-  auto warn = [&](std::string message) { sink.WarnAtLine(number, std::move(message)); };
+// What one requirement line asks for.
+struct Requirement {
+  std::string name;  // as written
+  std::optional<std::string> pin;
+  std::string unpinned;  // when there is no pin: why, for the warning
+};
+
+// A requirement line (comment and per-requirement options already removed). nullopt after a
+// warning when it names no package a version could be given to (a URL, a path, malformed).
+template <typename Warn>
+std::optional<Requirement> ReadRequirement(std::string_view req, Warn&& warn) {
   if (!base::IsAlnum(req[0])) {
     warn(Quote(req) + " is a path, URL or malformed requirement; no version");
-    return;
+    return std::nullopt;
   }
   size_t i = 0;
   while (i < req.size() && IsNameChar(req[i])) ++i;
@@ -430,12 +440,12 @@ void HandleRequirement(Sink& sink, int64_t number, std::string_view req) {
   std::string_view rest = req.substr(name.size());
   if (rest.starts_with(":") || rest.starts_with("/") || rest.starts_with("\\")) {
     warn(Quote(req) + " is a URL or path requirement; no version");
-    return;
+    return std::nullopt;
   }
   for (std::string_view ext : {".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".egg"}) {
     if (rest.empty() && name.ends_with(ext)) {
       warn(Quote(req) + " is a distribution file; no version");
-      return;
+      return std::nullopt;
     }
   }
   rest = base::Trim(rest);
@@ -443,27 +453,27 @@ void HandleRequirement(Sink& sink, int64_t number, std::string_view req) {
     size_t close = rest.find(']');
     if (close == std::string_view::npos) {
       warn("requirement " + Quote(name) + " has an unterminated extras list; skipped");
-      return;
+      return std::nullopt;
     }
     rest = base::Trim(rest.substr(close + 1));
   }
   if (rest.starts_with("@")) {
     warn("requirement " + Quote(name) + " is a direct URL reference; no version");
-    return;
+    return std::nullopt;
   }
   if (rest.find("://") != std::string_view::npos) {  // git+https://..., file://...
     warn(Quote(req) + " is a URL or path requirement; no version");
-    return;
+    return std::nullopt;
   }
   rest = base::Trim(rest.substr(0, rest.find(';')));  // environment marker
   if (rest.starts_with("(") && rest.ends_with(")")) {
     rest = base::Trim(rest.substr(1, rest.size() - 2));
   }
+  Requirement out{std::string(name), std::nullopt, ""};
   if (rest.empty()) {
-    warn("requirement " + Quote(name) + " has no pinned version; skipped");
-    return;
+    out.unpinned = "requirement " + Quote(name) + " has no pinned version; skipped";
+    return out;
   }
-  std::optional<std::string_view> pinned;
   for (std::string_view spec : base::Split(rest, ',')) {
     spec = base::Trim(spec);
     std::string_view op;
@@ -476,13 +486,13 @@ void HandleRequirement(Sink& sink, int64_t number, std::string_view req) {
     if (op.empty()) {
       warn("requirement " + Quote(name) + ": cannot read version specifier " + Quote(spec) +
            "; skipped");
-      return;
+      return std::nullopt;
     }
     std::string_view value = base::Trim(spec.substr(op.size()));
     if (value.find("${") != std::string_view::npos) {
       warn("requirement " + Quote(name) +
            " takes its version from an environment variable; skipped");
-      return;
+      return std::nullopt;
     }
     if (op == "===" || op == "==") {
       bool blank = false;
@@ -490,19 +500,18 @@ void HandleRequirement(Sink& sink, int64_t number, std::string_view req) {
       if (blank) {
         warn("requirement " + Quote(name) + ": unexpected text after version in " + Quote(spec) +
              "; skipped");
-        return;
+        return std::nullopt;
       }
       if (op == "===" ? !value.empty() : IsPinnableVersion(value)) {
-        if (!pinned) pinned = value;
+        if (!out.pin) out.pin = std::string(value);
       }
     }
   }
-  if (!pinned) {
-    warn("requirement " + Quote(name) + " is not pinned to one version (" + Quote(rest) +
-         "); skipped");
-    return;
+  if (!out.pin) {
+    out.unpinned = "requirement " + Quote(name) + " is not pinned to one version (" + Quote(rest) +
+                   "); skipped";
   }
-  sink.Add(name, *pinned, false);
+  return out;
 }
 
 // Cuts per-requirement options (`--hash=...`, `--config-settings ...`, `-C ...`): they start at
@@ -513,6 +522,183 @@ std::string_view StripRequirementOptions(std::string_view line) {
   }
   return line;
 }
+
+// Includes are followed at most this deep, and at most this many files per parse.
+constexpr int kMaxIncludeDepth = 16;
+constexpr int kMaxIncludedFiles = 256;
+
+// A requirements file and the files it pulls in, read the way pip reads them: `-r FILE` adds
+// FILE's requirements, `-c FILE` its pins as constraints (a constraint never adds a package; it
+// gives the version of a requirement that has none of its own), both relative to the including
+// file. Each file is read once per role, so cycles end; packages come out in the order their
+// requirement lines were met, each (name key, version) once, with the path of the file that
+// pins it.
+class RequirementsFiles {
+ public:
+  RequirementsFiles(const ParseInput& input, Sink& sink) : input_(input), sink_(sink) {}
+
+  void ReadTop() {
+    const std::string self = SiblingPath("", input_.path);
+    visited_.insert({input_.siblings != nullptr ? input_.siblings->Name(self) : self, false});
+    Read(input_.bytes, "", false, 0);
+  }
+
+  void Finish() {
+    std::set<std::pair<std::string, std::string>> reported;  // name key, version
+    for (const Entry& e : requirements_) {
+      const std::string key = NameKey(e.req.name);
+      auto constraint = constraints_.find(key);
+      std::string_view version;
+      std::string_view path = e.file;
+      if (e.req.pin) {
+        version = *e.req.pin;
+        if (constraint != constraints_.end() && constraint->second.version != version) {
+          sink_.WarnInFile(e.file, e.line,
+                           "requirement " + Quote(e.req.name) + " pins " + Quote(version) +
+                               " but the constraint at " + Shown(constraint->second.file) + ":" +
+                               std::to_string(constraint->second.line) + " pins " +
+                               Quote(constraint->second.version) +
+                               " (pip refuses both); the requirement's version is reported");
+        }
+      } else if (constraint != constraints_.end()) {
+        version = constraint->second.version;
+        path = constraint->second.file;
+      } else {
+        sink_.WarnInFile(e.file, e.line, e.req.unpinned);
+        continue;
+      }
+      if (!reported.insert({key, std::string(version)}).second) continue;
+      sink_.Add(e.req.name, version, false, path);
+    }
+  }
+
+ private:
+  struct Entry {
+    Requirement req;
+    std::string file;  // "" for the input itself
+    int64_t line;
+  };
+  struct Constraint {
+    std::string version;
+    std::string file;
+    int64_t line;
+  };
+
+  std::string Shown(const std::string& file) const {
+    return file.empty() ? sink_.where() : file;
+  }
+
+  // `file`: "" for the input, else the included file's SiblingPath.
+  void Read(std::string_view bytes, const std::string& file, bool constraints, int depth) {
+    std::string text = DecodeText(bytes);
+    for (const LogicalLine& line : JoinContinuations(text)) {
+      std::string_view content = base::Trim(StripComment(line.text));
+      if (content.empty()) continue;
+      if (content[0] == '-') {
+        Option(file, line.number, content, constraints, depth);
+        continue;
+      }
+      std::string_view req = base::Trim(StripRequirementOptions(content));
+      // A '#' glued to the version ("Jinja2==3.0.0#comment") is no part of it.
+      if (req.find("://") == std::string_view::npos) {
+        req = base::Trim(req.substr(0, req.find('#')));
+      }
+      if (req.empty()) continue;
+      if (constraints) {
+        // Only pins matter in a constraints file; what else it says installs nothing.
+        auto r = ReadRequirement(req, [](std::string) {});
+        if (r && r->pin) constraints_.try_emplace(NameKey(r->name), *r->pin, file, line.number);
+        continue;
+      }
+      auto r = ReadRequirement(
+          req, [&](std::string message) { sink_.WarnInFile(file, line.number, message); });
+      if (r) requirements_.push_back({std::move(*r), file, line.number});
+    }
+  }
+
+  // An option line (`-r file`, `--index-url ...`, `-e path`, ...).
+  void Option(const std::string& file, int64_t number, std::string_view text, bool constraints,
+              int depth) {
+    std::vector<std::string_view> words = SplitBlanks(text);
+    std::string_view opt = words[0];
+    std::string_view arg = words.size() > 1 ? words[1] : std::string_view();
+    auto option = [&](std::string_view short_name, std::string_view long_name) {
+      if (opt == short_name || opt == long_name) return true;
+      if (opt.starts_with(std::string(long_name) + "=")) {
+        arg = opt.substr(long_name.size() + 1);
+        return true;
+      }
+      if (opt.size() > short_name.size() && opt.starts_with(short_name) &&
+          !opt.starts_with("--")) {
+        arg = opt.substr(short_name.size());
+        if (arg.starts_with("=")) arg.remove_prefix(1);
+        return true;
+      }
+      return false;
+    };
+    if (option("-r", "--requirement")) {
+      // Inside a constraints file, included files are constraints too (as pip reads them).
+      Include(file, number, "-r", arg, constraints, depth);
+    } else if (option("-c", "--constraint")) {
+      Include(file, number, "-c", arg, true, depth);
+    } else if (!constraints && option("-e", "--editable")) {
+      sink_.WarnInFile(file, number,
+                       "editable requirement " + Quote(arg) + " has no pinned version; skipped");
+    }
+    // Index, find-links, hash-mode and build options change where packages come from, not
+    // which: ignored.
+  }
+
+  void Include(const std::string& file, int64_t number, std::string_view option,
+               std::string_view ref, bool constraints, int depth) {
+    const std::string what =
+        std::string(constraints ? "constraints file " : "requirements file ") + Quote(ref) +
+        " (" + std::string(option) + ")";
+    auto warn = [&](std::string message) { sink_.WarnInFile(file, number, std::move(message)); };
+    if (ref.empty()) {
+      warn(std::string(option) + " without a file name; ignored");
+      return;
+    }
+    if (ref.find("://") != std::string_view::npos) {
+      warn(what + " is a URL; not followed");
+      return;
+    }
+    if (input_.siblings == nullptr) {
+      // A constraints file adds no package; requirements it would pin are warned about anyway.
+      if (!constraints) warn("includes " + what + ", which is not followed from here; parse it "
+                                               "separately");
+      return;
+    }
+    const std::string target =
+        input_.siblings->Name(SiblingPath(file.empty() ? input_.path : file, ref));
+    if (!visited_.insert({target, constraints}).second) return;  // read already (or a cycle)
+    if (depth + 1 > kMaxIncludeDepth) {
+      warn(what + " is nested more than " + std::to_string(kMaxIncludeDepth) +
+           " includes deep; not followed");
+      return;
+    }
+    if (++included_ > kMaxIncludedFiles) {
+      warn(what + ": more than " + std::to_string(kMaxIncludedFiles) +
+           " included files; not followed");
+      return;
+    }
+    base::Result<std::string> bytes = input_.siblings->Read(target);
+    if (!bytes.ok()) {
+      warn(bytes.status().code() == base::Code::kNotFound
+               ? what + " not found (" + target + ")"
+               : what + " cannot be read: " + bytes.status().message());
+      return;
+    }
+    Read(*bytes, target, constraints, depth + 1);
+  }
+
+  const ParseInput& input_;
+  Sink& sink_;
+  std::set<std::pair<std::string, bool>> visited_;  // file, read as constraints
+  int included_ = 0;
+  std::vector<Entry> requirements_;
+  std::map<std::string, Constraint> constraints_;  // name key -> the first pin met
+};
 
 // ---------------------------------------------------------------------------------------------
 // TOML lockfiles
@@ -702,20 +888,9 @@ base::Result<Parsed> ParsePythonMetadata(const ParseInput& input) {
 
 base::Result<Parsed> ParseRequirementsTxt(const ParseInput& input) {
   Sink sink(input, "pip");
-  std::string text = DecodeText(input.bytes);
-  for (const LogicalLine& line : JoinContinuations(text)) {
-    std::string_view content = base::Trim(StripComment(line.text));
-    if (content.empty()) continue;
-    if (content[0] == '-') {
-      HandleOptionLine(sink, line, content);
-      continue;
-    }
-    std::string_view req = base::Trim(StripRequirementOptions(content));
-    // A '#' glued to the version ("Jinja2==3.0.0#comment") is no part of it.
-    if (req.find("://") == std::string_view::npos) req = base::Trim(req.substr(0, req.find('#')));
-    if (req.empty()) continue;
-    HandleRequirement(sink, line.number, req);
-  }
+  RequirementsFiles files(input, sink);
+  files.ReadTop();
+  files.Finish();
   return std::move(sink).Finish();
 }
 

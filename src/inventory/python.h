@@ -2,9 +2,10 @@
 // Copyright The assay Authors
 //
 // Python: installed metadata and lockfiles. Bytes in, packages out
-// (see parser.h): each function is pure and thread-safe and never opens a file. Every package
-// carries ecosystem, name, version, purl (internal::LanguagePurl), path = input.path,
-// package_manager, and dev = true when the file marks it development-only.
+// (see parser.h): each function is pure and thread-safe and never opens a file (the files a
+// format refers to come through ParseInput::siblings). Every package carries ecosystem, name,
+// version, purl (internal::LanguagePurl), path = input.path (or that of the referenced file it
+// was found in), package_manager, and dev = true when the file marks it development-only.
 #pragma once
 
 #include <string_view>
@@ -26,10 +27,20 @@ base::Result<Parsed> ParsePythonMetadata(const ParseInput& input);
 // normalised), after pip's line handling (backslash continuations, `#` comments, per-requirement
 // options such as `--hash`, markers after `;`, extras). Unpinned requirements (no specifier,
 // `>=`, `~=`, `==1.*`), URL / path / VCS requirements, `-e` lines and `${VAR}` versions are
-// warnings, not packages; `-r other.txt` is a warning naming the file (a parser reads no other
-// file). UTF-8 / UTF-16 byte order marks are honoured. package_manager "pip".
+// warnings, not packages: a guessed version would make false findings. UTF-8 / UTF-16 byte order
+// marks are honoured. package_manager "pip".
+// Includes are followed through ParseInput::siblings the way pip follows them: `-r FILE` adds
+// FILE's requirements, `-c FILE` its pins as constraints (a constraint adds no package; it gives
+// its version to a requirement of the same PEP 503 name that has none), both relative to the
+// including file (an absolute name as the reader maps it); files pulled in by a constraints
+// file are constraints too. Each file is read once per role (cycles end), at most 16 includes
+// deep and 256 files per parse. A package found in an included file carries that file's path
+// (SiblingFiles::Name), each (PEP 503 name, version) is reported once, and warnings name the
+// file and line they are about. An include that cannot be read (absent, a URL, outside what the
+// reader serves, too deep) is a warning naming the including file and line; without a reader a
+// `-r` is such a warning and a `-c` is ignored.
 inline constexpr std::string_view kRequirementsTxtType = "requirements-txt";
-inline constexpr int kRequirementsTxtParserVersion = 1;
+inline constexpr int kRequirementsTxtParserVersion = 2;
 base::Result<Parsed> ParseRequirementsTxt(const ParseInput& input);
 
 // poetry.lock (TOML `[[package]]`). dev: `category = "dev"` (Poetry < 1.2) or `groups` without

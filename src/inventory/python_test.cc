@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@
 
 #include "base/file.h"
 #include "base/testing/conformance.h"
+#include "inventory/internal/fake_siblings.h"
 
 namespace assay::inventory {
 namespace {
@@ -247,6 +249,130 @@ TEST(RequirementsTxtTest, WarningsAreCapped) {
   EXPECT_TRUE(p.packages.empty());
   ASSERT_EQ(p.warnings.size(), 101u);
   EXPECT_EQ(p.warnings.back().message, "400 more warnings not listed");
+}
+
+// Every package as "name@version path", sorted.
+std::vector<std::string> IdsWithPaths(const Parsed& p) {
+  std::vector<std::string> out;
+  for (const auto& pkg : p.packages) out.push_back(pkg.name + "@" + pkg.version + " " + pkg.path);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(RequirementsTxtTest, Includes) {
+  struct Case {
+    const char* name;
+    std::string_view text;  // of app/requirements.txt
+    std::map<std::string, std::string> files;
+    std::vector<std::string> want;  // IdsWithPaths
+    std::vector<std::string> warnings;  // substrings of Warnings(), each must appear
+  };
+  const Case cases[] = {
+      {"relative to the including file",
+       "-r base.txt\n--requirement=sub/dev.txt\nflask==2.0\n",
+       {{"app/base.txt", "django==4.2\n"}, {"app/sub/dev.txt", "-r ../base.txt\npytest==7.0\n"}},
+       {"django@4.2 app/base.txt", "flask@2.0 app/requirements.txt",
+        "pytest@7.0 app/sub/dev.txt"},
+       {}},
+      {"dot-dot and absolute names",
+       "-r ./../shared/reqs.txt\n-r /opt/extra.txt\n",
+       {{"shared/reqs.txt", "a==1\n"}, {"/opt/extra.txt", "b==2\n"}},
+       {"a@1 shared/reqs.txt", "b@2 /opt/extra.txt"},
+       {}},
+      {"cycles end and repeats are read once",
+       "-r a.txt\n-r b.txt\nx==1\n",
+       {{"app/a.txt", "-r b.txt\n-r requirements.txt\ny==2\n"},
+        {"app/b.txt", "-r a.txt\n-r b.txt\nz==3\nx==1\n"}},
+       {"x@1 app/b.txt", "y@2 app/a.txt", "z@3 app/b.txt"},
+       {}},
+      {"the same pin in two files is one package",
+       "-r a.txt\nDjango==1.0\n",
+       {{"app/a.txt", "django==1.0\n"}},
+       {"django@1.0 app/a.txt"},
+       {}},
+      {"a constraint pins an unpinned requirement",
+       "-c constraints.txt\nrequests>=2\nflask\n",
+       {{"app/constraints.txt", "Requests==2.31.0\nnumpy==1.26.0\n"}},
+       {"requests@2.31.0 app/constraints.txt"},
+       {"app/requirements.txt:3: requirement \"flask\" has no pinned version"}},
+      {"constraints found after the requirement still apply",
+       "requests\n-c constraints.txt\n",
+       {{"app/constraints.txt", "-r more-constraints.txt\n"},
+        {"app/more-constraints.txt", "requests==2.0\n"}},
+       {"requests@2.0 app/more-constraints.txt"},
+       {}},
+      {"a constraint alone installs nothing", "-c c.txt\n", {{"app/c.txt", "numpy==1.0\n"}}, {},
+       {}},
+      {"a pin and a different constraint",
+       "-c c.txt\nnumpy==1.0\n",
+       {{"app/c.txt", "numpy==2.0\n"}},
+       {"numpy@1.0 app/requirements.txt"},
+       {"app/requirements.txt:2: requirement \"numpy\" pins \"1.0\" but the constraint at "
+        "app/c.txt:1 pins \"2.0\""}},
+      {"warnings name the included file and line",
+       "-r a.txt\n",
+       {{"app/a.txt", "ok==1\n\nbroken @ https://x/y.zip\nunpinned\n"}},
+       {"ok@1 app/a.txt"},
+       {"app/a.txt:3: requirement \"broken\" is a direct URL reference",
+        "app/a.txt:4: requirement \"unpinned\" has no pinned version"}},
+      {"a missing include is a warning, the rest stays",
+       "requests==1.2.3\n\n-r ./does-not-exist.txt\n-c gone.txt\n",
+       {},
+       {"requests@1.2.3 app/requirements.txt"},
+       {"app/requirements.txt:3: requirements file \"./does-not-exist.txt\" (-r) not found "
+        "(app/does-not-exist.txt)",
+        "app/requirements.txt:4: constraints file \"gone.txt\" (-c) not found"}},
+      {"url includes are not fetched",
+       "-r https://example.com/r.txt\n",
+       {},
+       {},
+       {"app/requirements.txt:1: requirements file \"https://example.com/r.txt\" (-r) is a URL"}},
+      {"empty include", "-r\n", {}, {}, {"app/requirements.txt:1: -r without a file name"}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    internal::FakeSiblings siblings(c.files);
+    auto r = ParseRequirementsTxt({c.text, "app/requirements.txt", "", &siblings});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(IdsWithPaths(*r), c.want);
+    if (c.warnings.empty()) {
+      EXPECT_TRUE(r->warnings.empty()) << Warnings(*r);
+    }
+    for (const std::string& w : c.warnings) {
+      EXPECT_NE(Warnings(*r).find(w), std::string::npos) << w << "\n" << Warnings(*r);
+    }
+  }
+}
+
+TEST(RequirementsTxtTest, IncludesAreBounded) {
+  // Every file includes a new one: the chain stops at the depth limit with a warning.
+  internal::FakeSiblings deep;
+  deep.ServeAnyPath("-r x/r.txt\na==1\n");
+  auto r = ParseRequirementsTxt({"-r x/r.txt\n", "r.txt", "", &deep});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(deep.asked().size(), 16u);
+  EXPECT_NE(Warnings(*r).find("nested more than 16 includes deep; not followed"),
+            std::string::npos)
+      << Warnings(*r);
+
+  // Wide: one file including 300 others is cut at 256 files.
+  std::string wide;
+  for (int i = 0; i < 300; ++i) wide += "-r f" + std::to_string(i) + ".txt\n";
+  internal::FakeSiblings many;
+  many.ServeAnyPath("a==1\n");
+  r = ParseRequirementsTxt({wide, "r.txt", "", &many});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(many.asked().size(), 256u);
+  EXPECT_NE(Warnings(*r).find("more than 256 included files"), std::string::npos);
+}
+
+TEST(RequirementsTxtTest, IncludesWithoutSiblingsAreWarnings) {
+  auto r = ParseRequirementsTxt({"-r other.txt\n-c c.txt\nflask==2.0\n", "r.txt", ""});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Ids(*r), std::vector<std::string>{"flask@2.0"});
+  EXPECT_EQ(Warnings(*r),
+            "r.txt:1: includes requirements file \"other.txt\" (-r), which is not followed from "
+            "here; parse it separately\n");
 }
 
 // ---------------------------------------------------------------------------------------------

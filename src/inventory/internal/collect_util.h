@@ -36,10 +36,12 @@ inline std::optional<std::string> ReadIfPresent(const Fs& fs, std::string_view r
 }
 
 // Runs `parse` over one file and appends its packages and warnings. A file the parser rejects
-// as a whole becomes one warning. Returns whether the parser accepted the file.
+// as a whole becomes one warning. Returns whether the parser accepted the file. `siblings`: the
+// files around it, for the formats that refer to others (parser.h).
 inline bool ParseInto(ParseFn parse, std::string_view bytes, std::string_view rel,
-                      const std::string& ecosystem, model::Inventory& out) {
-  base::Result<Parsed> parsed = parse({bytes, std::string(rel), ecosystem});
+                      const std::string& ecosystem, model::Inventory& out,
+                      const SiblingFiles* siblings = nullptr) {
+  base::Result<Parsed> parsed = parse({bytes, std::string(rel), ecosystem, siblings});
   if (!parsed.ok()) {
     Warn(out.warnings, std::string(rel), "not parsed: " + parsed.status().message());
     return false;

@@ -21,15 +21,16 @@ class PackageList {
   PackageList(const ParseInput& input, std::string_view ecosystem, std::string_view manager)
       : input_(input), ecosystem_(ecosystem), manager_(manager) {}
 
-  // Adds the package unless the same (name, version) is already listed.
-  void Add(std::string name, std::string version) {
+  // Adds the package unless the same (name, version) is already listed. `path`: the file it was
+  // found in when that is not the input (a file the input refers to).
+  void Add(std::string name, std::string version, std::string_view path = {}) {
     if (!seen_.emplace(name, version).second) return;
     model::Package p;
     p.ecosystem = std::string(ecosystem_);
     p.purl = LanguagePurl(ecosystem_, name, version);
     p.name = std::move(name);
     p.version = std::move(version);
-    p.path = input_.path;
+    p.path = path.empty() ? input_.path : std::string(path);
     p.package_manager = std::string(manager_);
     out_.packages.push_back(std::move(p));
   }
