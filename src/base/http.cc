@@ -350,6 +350,7 @@ std::string SchemeOf(const std::string& url) {
 Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file,
                     const HttpRequestOptions& req, AttemptState* st) {
   const HttpConditional& cond = req.conditional;
+  const std::string verb = req.method.empty() ? "GET" : req.method;
   Outcome out;
   std::unique_ptr<CURL, EasyDeleter> curl(Curl().easy_init());
   if (!curl) {
@@ -388,7 +389,7 @@ Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file
   }
 #endif
   if (rc != CURLE_OK) {
-    out.fatal = Status::InvalidArgument("GET " + url + ": " + Curl().easy_strerror(rc));
+    out.fatal = Status::InvalidArgument(verb + " " + url + ": " + Curl().easy_strerror(rc));
     return out;
   }
   Curl().easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
@@ -406,6 +407,15 @@ Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file
   Curl().easy_setopt(h, CURLOPT_USERAGENT, opt.user_agent.c_str());
   if (opt.accept_compressed) Curl().easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   if (headers) Curl().easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  if (verb == "HEAD") {
+    Curl().easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else if (verb != "GET") {
+    // POSTFIELDS makes the request a POST with this body (not copied: `req` outlives the
+    // transfer); CUSTOMREQUEST then names the method actually sent.
+    Curl().easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    Curl().easy_setopt(h, CURLOPT_POSTFIELDS, req.body.data());
+    Curl().easy_setopt(h, CURLOPT_CUSTOMREQUEST, verb.c_str());
+  }
   Curl().easy_setopt(h, CURLOPT_WRITEFUNCTION, &WriteCallback);
   Curl().easy_setopt(h, CURLOPT_WRITEDATA, st);
   Curl().easy_setopt(h, CURLOPT_HEADERFUNCTION, &HeaderCallback);
@@ -427,24 +437,24 @@ Outcome PerformOnce(const HttpOptions& opt, const std::string& url, bool is_file
       return out;
     }
     case CURLE_ABORTED_BY_CALLBACK:
-      out.fatal = Status::Aborted("GET " + url + ": cancelled");
+      out.fatal = Status::Aborted(verb + " " + url + ": cancelled");
       return out;
     case CURLE_WRITE_ERROR:
-      out.fatal = st->sink_error.ok() ? Status::IOError("GET " + url + ": " + detail)
-                                      : st->sink_error.WithContext("GET " + url);
+      out.fatal = st->sink_error.ok() ? Status::IOError(verb + " " + url + ": " + detail)
+                                      : st->sink_error.WithContext(verb + " " + url);
       return out;
     case CURLE_FILE_COULDNT_READ_FILE:
       out.status = 404;
       return out;
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
-      out.fatal = Status::InvalidArgument("GET " + url + ": " + detail);
+      out.fatal = Status::InvalidArgument(verb + " " + url + ": " + detail);
       return out;
     default:
       if (IsRetryableCurlCode(rc)) {
         out.transport_error = detail;
       } else {
-        out.fatal = Status::Unavailable("GET " + url + ": " + detail);
+        out.fatal = Status::Unavailable(verb + " " + url + ": " + detail);
       }
       return out;
   }
@@ -465,18 +475,36 @@ bool HasControlChars(std::string_view s) {
          s.find_first_of("\r\n") != std::string_view::npos;
 }
 
+bool IsToken(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!(IsAlnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Result<HttpResponse> Run(const HttpOptions& opt, const std::string& url,
                          const HttpRequestOptions& req, Sink* body_sink) {
   ASSAY_RETURN_IF_ERROR(EnsureCurlInitialized());
-  std::string scheme = SchemeOf(url);
-  if (scheme.empty()) return Status::InvalidArgument("GET " + url + ": URL without a scheme");
-  if (scheme != "http" && scheme != "https" && scheme != "file") {
-    return Status::InvalidArgument("GET " + url + ": unsupported scheme '" + scheme + "'");
+  const std::string verb = req.method.empty() ? "GET" : req.method;
+  if (!IsToken(verb)) return Status::InvalidArgument("HTTP method is not a token");
+  if ((verb == "GET" || verb == "HEAD") && !req.body.empty()) {
+    return Status::InvalidArgument(verb + " " + url + ": a request body needs another method");
   }
-  if (HasControlChars(url)) return Status::InvalidArgument("GET: URL contains control characters");
+  std::string scheme = SchemeOf(url);
+  if (scheme.empty()) return Status::InvalidArgument(verb + " " + url + ": URL without a scheme");
+  if (scheme != "http" && scheme != "https" && scheme != "file") {
+    return Status::InvalidArgument(verb + " " + url + ": unsupported scheme '" + scheme + "'");
+  }
+  if (HasControlChars(url)) {
+    return Status::InvalidArgument(verb + ": URL contains control characters");
+  }
   for (const auto& h : req.headers) {
     if (HasControlChars(h)) {
-      return Status::InvalidArgument("GET " + url + ": request header contains control characters");
+      return Status::InvalidArgument(verb + " " + url +
+                                     ": request header contains control characters");
     }
   }
   ObservedSink observed(body_sink, req.observer);
@@ -519,7 +547,7 @@ Result<HttpResponse> Run(const HttpOptions& opt, const std::string& url,
     }
     if (attempt >= max_attempts) {
       (void)sink->Finish(false);
-      return Status::Unavailable("GET " + url + ": " + last_error + " (after " +
+      return Status::Unavailable(verb + " " + url + ": " + last_error + " (after " +
                                  std::to_string(attempt) + " attempts)");
     }
     std::this_thread::sleep_for(BackoffDelay(opt, attempt, st.retry_after_seconds));

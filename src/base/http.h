@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The assay Authors
 //
-// The HTTP seam: a small libcurl client for GET requests. A body goes either into a file (streamed
-// to disk, never held whole in memory) or, for small documents, into a string. Requests may be
-// conditional (If-None-Match / If-Modified-Since) and report the validators (ETag,
-// Last-Modified) the server sent. Connection failures, timeouts, 408, 429 and 5xx answers are
-// retried with exponential backoff a bounded number of times.
+// The HTTP seam: a small libcurl client, mostly for GET requests (other methods, with a request
+// body, for API calls: HttpRequestOptions::method). A response body goes either into a file
+// (streamed to disk, never held whole in memory) or, for small documents, into a string.
+// Requests may be conditional (If-None-Match / If-Modified-Since) and report the validators
+// (ETag, Last-Modified) the server sent. Connection failures, timeouts, 408, 429 and 5xx answers
+// are retried with exponential backoff a bounded number of times.
 //
 // Schemes: http, https and file (a local file reads as status 200, a missing one as 404;
 // conditional headers do not apply to file://). Redirects are followed between http(s) URLs only;
@@ -106,6 +107,12 @@ class HttpBodyObserver {
 
 // Per-call settings of Fetch() and FetchToFile().
 struct HttpRequestOptions {
+  // The request method: "GET" when empty. Any other token ("POST", "PUT", "DELETE", ...) is sent
+  // as is, with `body` as the request body (set its Content-Type in `headers`). Retries repeat
+  // the request as for GET: a caller sending a request that must not run twice sets
+  // HttpOptions::max_attempts to 1.
+  std::string method;
+  std::string body;  // sent for methods other than GET and HEAD; must be empty for them
   HttpConditional conditional;
   // Request headers for this call, "Name: value", sent after HttpOptions::headers. A line with
   // CR, LF or NUL is InvalidArgument.

@@ -13,8 +13,10 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/file.h"
+#include "base/http_server.h"
 #include "base/strings.h"
 #include "base/testing/http_server.h"
 
@@ -547,6 +549,57 @@ TEST(HttpTest, ObserverSeesBodyAndMayRefuseIt) {
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir->path())) ++files;
   EXPECT_EQ(files, 1);
+}
+
+TEST(HttpTest, SendsMethodAndBody) {
+  std::mutex mu;
+  std::vector<std::string> seen;  // "METHOD content-type body"
+  auto server = HttpServer::Start(
+      HttpServerOptions{.listen = "127.0.0.1:0", .worker_threads = 1},
+      [&](const HttpServerRequest& req) {
+        std::lock_guard<std::mutex> lock(mu);
+        seen.push_back(req.method + " " + std::string(req.Header("content-type").value_or("-")) +
+                       " " + req.body);
+        HttpServerResponse r;
+        r.status = req.method == "PUT" ? 400 : 200;
+        r.body = req.method == "PUT" ? R"({"error":"bad"})" : "ok:" + req.method;
+        return r;
+      });
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  const std::string url = "http://" + (*server)->address() + "/x";
+  HttpClient client(FastOptions());
+  struct Case {
+    std::string method, body;
+    long status;
+    std::string want_body, want_error_body, want_seen;
+  };
+  const Case cases[] = {
+      {"", "", 200, "ok:GET", "", "GET - "},
+      {"POST", R"({"a":1})", 200, "ok:POST", "", R"(POST application/json {"a":1})"},
+      {"POST", "", 200, "ok:POST", "", "POST application/json "},
+      {"DELETE", "", 200, "ok:DELETE", "", "DELETE application/json "},
+      {"PUT", "x", 400, "", R"({"error":"bad"})", "PUT application/json x"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.method);
+    HttpRequestOptions req;
+    req.method = c.method;
+    req.body = c.body;
+    if (!c.method.empty()) req.headers = {"Content-Type: application/json"};
+    auto r = client.Fetch(url, req);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->status, c.status);
+    EXPECT_EQ(r->body, c.want_body);
+    EXPECT_EQ(r->error_body, c.want_error_body);
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.back(), c.want_seen);
+  }
+  HttpRequestOptions bad;
+  bad.body = "x";  // GET with a body
+  EXPECT_EQ(client.Fetch(url, bad).status().code(), Code::kInvalidArgument);
+  bad.method = "PO ST";
+  EXPECT_EQ(client.Fetch(url, bad).status().code(), Code::kInvalidArgument);
 }
 
 TEST(HttpTest, UrlEncodeComponent) {

@@ -16,5 +16,9 @@ void AddDb(CLI::App& app, int* exit_code);
 void AddSbom(CLI::App& app, int* exit_code);
 void AddScan(CLI::App& app, int* exit_code);
 void AddRegistry(CLI::App& app, int* exit_code);  // after AddScan: adds `scan registry` too
+// `assay server`, and the local `assay accounts create` / `assay keys create`.
+void AddServer(CLI::App& app, int* exit_code);
+// The clients of the service: `assay findings`, `assay resources`, `assay suppress`.
+void AddClient(CLI::App& app, int* exit_code);
 
 }  // namespace assay::cli

@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   using AddFn = void (*)(CLI::App&, int*);
   for (AddFn add : {&assay::cli::AddVercmp, &assay::cli::AddCvss, &assay::cli::AddDb,
-                    &assay::cli::AddSbom, &assay::cli::AddScan, &assay::cli::AddRegistry}) {
+                    &assay::cli::AddSbom, &assay::cli::AddScan, &assay::cli::AddRegistry,
+                    &assay::cli::AddServer, &assay::cli::AddClient}) {
     add(app, &exit_code);
   }
   try {

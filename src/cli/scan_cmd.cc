@@ -20,6 +20,7 @@
 #include "advisories/db.h"
 #include "base/file.h"
 #include "base/status.h"
+#include "cli/client_cmd.h"
 #include "cli/commands.h"
 #include "inventory/collector.h"
 #include "inventory/fs.h"
@@ -262,6 +263,8 @@ ScanOutcome RunScan(const ScanOptions& o) {
     out.document = std::move(document);
   }
   out.exit_code = result.findings.empty() ? 0 : o.exit_code;
+  out.resource = std::move(result.resource);
+  out.inventory = std::move(result.inventory);
   return out;
 }
 
@@ -330,7 +333,16 @@ void AddScan(CLI::App& app, int* exit_code) {
                     "Warn when the advisory DB is older than N days (0: never)")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    cmd->callback([opts, exit_code] {
+    auto upload = std::make_shared<UploadFlags>();
+    if (t.name != std::string_view("sbom")) AddUploadFlags(*cmd, *upload);
+    cmd->callback([opts, upload, exit_code] {
+      if (!upload->url.empty()) {
+        if (auto st = CheckUploadFlags(*upload); !st.ok()) {
+          std::fprintf(stderr, "assay scan --upload: %s\n", st.message().c_str());
+          *exit_code = kExitUsage;
+          return;
+        }
+      }
       ScanOptions run = *opts;
       run.color = run.format == "table" && run.output.empty() && ::isatty(STDOUT_FILENO) == 1 &&
                   std::getenv("NO_COLOR") == nullptr;
@@ -346,6 +358,10 @@ void AddScan(CLI::App& app, int* exit_code) {
       }
       std::fwrite(out.document.data(), 1, out.document.size(), stdout);
       std::fflush(stdout);
+      if (!upload->url.empty()) {
+        int rc = UploadScan(*upload, out.resource, out.inventory);
+        if (rc != 0) *exit_code = rc;
+      }
     });
   }
 }

@@ -30,6 +30,8 @@
 #include "advisories/db.h"
 #include "base/status.h"
 #include "cli/image_args.h"
+#include "model/inventory.h"
+#include "report/scan_result.h"
 
 namespace assay::cli {
 
@@ -59,6 +61,9 @@ struct ScanOutcome {
   std::string error;                  // one line for stderr when exit_code is 1 or 2
   std::vector<std::string> warnings;  // "assay: warning: ..." lines for stderr
   std::vector<std::string> notes;     // "assay: note: ..." lines for stderr
+  // What was scanned and its inventory, when the scan ran (for `--upload`).
+  report::ScannedResource resource;
+  model::Inventory inventory;
 };
 
 // Never prints. Reads the scanned tree only through the inventory library (read-only), writes
