@@ -74,7 +74,7 @@ constexpr std::string_view kFindingCols =
     "findings.severity_rank, findings.generation";
 
 struct Raw {
-  std::int64_t pk, resource, pkg, severity_rank;
+  std::int64_t pk = 0, resource = 0, pkg = 0, severity_rank = 0;
   StoredFinding f;
   std::string vuln_id;
 };
@@ -124,26 +124,25 @@ Raw RawFromRow(const sql::Row& r) {
 // package's stored match and the resource's tags.
 base::Status Complete(sql::Connection& c, std::vector<Raw>& rows) {
   if (rows.empty()) return base::Status::Ok();
+  // The details of the page's (package, vulnerability) pairs: one indexed range per package
+  // (package_vulns' key starts with pkg), the pairs not on the page skipped here.
+  std::set<std::pair<std::int64_t, std::string>> wanted;
+  std::set<std::int64_t> pkgs;
+  for (const Raw& r : rows) {
+    wanted.emplace(r.pkg, r.vuln_id);
+    pkgs.insert(r.pkg);
+  }
   std::map<std::pair<std::int64_t, std::string>, std::string> details;
-  constexpr size_t kChunk = 200;
-  for (size_t at = 0; at < rows.size(); at += kChunk) {
-    size_t n = std::min(kChunk, rows.size() - at);
+  {
     Params p;
-    std::string vals;
-    for (size_t i = 0; i < n; ++i) {
-      if (i) vals += ",";
-      vals +=
-          "(CAST(?" + std::to_string(2 * i + 1) + " AS BIGINT),?" + std::to_string(2 * i + 2) + ")";
-      p.push_back(Value(rows[at + i].pkg));
-      p.push_back(Value(rows[at + i].vuln_id));
-    }
-    ASSAY_RETURN_IF_ERROR(
-        c.Query("SELECT pkg, vuln_id, detail FROM package_vulns WHERE (pkg, vuln_id) IN (VALUES " +
-                    vals + ")",
-                p, [&](const sql::Row& r) {
-                  details[{r.Int(0), r.Str(1)}] = r.Str(2);
-                  return true;
-                }));
+    for (std::int64_t pk : pkgs) p.push_back(Value(pk));
+    ASSAY_RETURN_IF_ERROR(c.Query("SELECT pkg, vuln_id, detail FROM package_vulns WHERE pkg IN " +
+                                      internal::InList(1, static_cast<int>(p.size())),
+                                  p, [&](const sql::Row& r) {
+                                    std::pair<std::int64_t, std::string> key{r.Int(0), r.Str(1)};
+                                    if (wanted.count(key)) details[std::move(key)] = r.Str(2);
+                                    return true;
+                                  }));
   }
   std::set<std::int64_t> resources;
   for (const Raw& r : rows) resources.insert(r.resource);
