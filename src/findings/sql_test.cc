@@ -207,7 +207,7 @@ TEST(OpenPostgres, UnreachableServerIsUnavailableWithoutThePassword) {
     SCOPED_TRACE(c.name);
     auto conn = c.url.starts_with("postgres") ? Open(c.url) : OpenPostgres(c.url);
     ASSERT_FALSE(conn.ok());
-    const std::string& msg = conn.status().message();
+    const std::string msg = conn.status().message();
     EXPECT_EQ(conn.status().code(), c.code) << msg;
     EXPECT_NE(msg.find(c.names), std::string::npos) << msg;
     EXPECT_EQ(msg.find("s3cr"), std::string::npos) << msg;

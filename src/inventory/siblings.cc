@@ -103,10 +103,11 @@ base::Result<std::string> FsSiblingFiles::Read(std::string_view path) const {
   base::Result<std::string> bytes = fs_.ReadFile(rel, max_bytes_);
   if (bytes.ok() || rel == path) return bytes;
   // Fs messages start with the name it was given; callers know the file by `path`.
-  std::string_view message = bytes.status().message();
+  const base::Status status = bytes.status();  // a copy: `message` views into it
+  std::string_view message = status.message();
   if (message.starts_with(rel)) message.remove_prefix(rel.size());
   if (message.starts_with(": ")) message.remove_prefix(2);
-  return base::Status(bytes.status().code(), std::string(path) + ": " + std::string(message));
+  return base::Status(status.code(), std::string(path) + ": " + std::string(message));
 }
 
 }  // namespace assay::inventory

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright The assay Authors
+
+// GCC 12 reports moves of std::optional<assess::EvalStats> as maybe-uninitialized (a known
+// false positive of its optional/vector analysis at -O2).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "server/service.h"
 
 #include <algorithm>
