@@ -311,18 +311,21 @@ base::Result<std::vector<std::string>> AdvisoryDb::IdsRelatedTo(std::string_view
 base::Result<std::vector<AdvisoryDb::AffectedKey>> AdvisoryDb::AffectedKeys(
     std::span<const std::string> ids) const {
   std::lock_guard<std::mutex> lock(mu_);
+  // One pass over `affected` (it has no index by advisory; a lookup per id would scan it once
+  // per id), keeping the rows of the ids given.
+  nlohmann::json list = nlohmann::json::array();
+  for (const std::string& id : ids) list.push_back(id);
+  const std::string text = list.dump();  // bound without a copy: outlives the statement
   ASSAY_ASSIGN_OR_RETURN(
-      Stmt st, impl_->conn.Prepare("SELECT DISTINCT f.ecosystem_base, f.name_key FROM advisories a "
-                                   "JOIN affected f ON f.advisory = a.pk WHERE a.id = ?1"));
+      Stmt st, impl_->conn.Prepare("SELECT DISTINCT f.ecosystem_base, f.name_key FROM affected f "
+                                   "JOIN advisories a ON a.pk = f.advisory WHERE a.id IN (SELECT "
+                                   "value FROM json_each(?1))"));
+  st.Bind(1, text);
   std::vector<AffectedKey> out;
-  for (const std::string& id : ids) {
-    st.Reset();
-    st.Bind(1, id);
-    while (true) {
-      ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      out.push_back({std::string(st.Text(0)), std::string(st.Text(1))});
-    }
+  while (true) {
+    ASSAY_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({std::string(st.Text(0)), std::string(st.Text(1))});
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

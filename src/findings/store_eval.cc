@@ -216,7 +216,8 @@ base::Result<ChangeStats> Store::ApplyMatches(std::span<const PackageMatches> ma
   ASSAY_RETURN_IF_ERROR(sql::InTransaction(c, [&]() -> base::Status {
     ASSAY_RETURN_IF_ERROR(c.ExecScript(
         "CREATE TEMP TABLE IF NOT EXISTS vuln_changes (pkg BIGINT NOT NULL, vuln_id TEXT NOT "
-        "NULL, kind TEXT NOT NULL)"));
+        "NULL, kind TEXT NOT NULL); CREATE INDEX IF NOT EXISTS vuln_changes_key ON "
+        "vuln_changes (pkg, vuln_id)"));
     ASSAY_RETURN_IF_ERROR(c.Exec("DELETE FROM vuln_changes", {}).status());
     // What is stored now.
     struct Old {
@@ -313,6 +314,11 @@ base::Result<ChangeStats> Store::ApplyMatches(std::span<const PackageMatches> ma
     if (changes.empty()) return base::Status::Ok();
     const std::string_view cols[] = {"pkg", "vuln_id", "kind"};
     ASSAY_RETURN_IF_ERROR(c.BulkInsert("vuln_changes", cols, changes));
+    // PostgreSQL's planner knows nothing of a temporary table's rows until it is analysed, and
+    // guesses nested loops over it.
+    if (c.dialect() == sql::Dialect::kPostgres) {
+      ASSAY_RETURN_IF_ERROR(c.ExecScript("ANALYZE vuln_changes"));
+    }
 
     const std::int64_t batch = internal::RandomBatch();
     const Params p = {Value(batch), Value(std::string(now)), Value(cutoff)};
