@@ -178,6 +178,30 @@ TEST_F(EvaluatorTest, NewInventoriesAndDbDeltas) {
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->stats.packages_matched, 1);  // curl is new; zlib1g's result is current
   EXPECT_EQ(d->stats.changes.created, 2);   // DSA-6 and DSA-9
+
+  // The same inventory again (an agent's next cycle): nothing matched or reconciled, the
+  // findings observed now.
+  auto again = e2.Submit(Res("host:d"),
+                         Inv({Pkg("Debian:11", "curl", "7.74.0-1.3+deb11u1"),
+                              Pkg("Debian:11", "zlib1g", "1:1.2.11.dfsg-2+deb11u2", "zlib")}),
+                         "2026-01-05T00:00:00Z");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->stats.packages_matched, 0);
+  EXPECT_EQ(again->stats.changes.events, 1);  // scan.completed
+  EXPECT_EQ(again->stats.changes.created + again->stats.changes.closed, 0);
+  EXPECT_EQ(again->resource.evaluated_at, "2026-01-05T00:00:00Z");
+  findings::ListOptions lo;
+  lo.accounts = {"acme"};
+  auto page = store_->ListFindings(lo);
+  ASSERT_TRUE(page.ok());
+  int on_d = 0;
+  for (const auto& f : page->items) {
+    if (f.resource_id != "host:d") continue;
+    ++on_d;
+    EXPECT_EQ(f.finding.last_observed_at, "2026-01-05T00:00:00Z");
+    EXPECT_EQ(f.finding.first_observed_at, "2026-01-04T00:00:00Z");
+  }
+  EXPECT_EQ(on_d, 2);
 }
 
 }  // namespace

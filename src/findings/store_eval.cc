@@ -5,6 +5,10 @@
 // suppression, deletion, purge. Each public call is one transaction whose finding changes are
 // marked with a random batch number; FinishBatch then applies suppression rules to the batch
 // and writes one outbox event per changed finding, set-based.
+// GCC 12 at -O2 reports std::variant<..., std::string> parameter lists built in place as
+// maybe-uninitialized (a known false positive of its variant analysis).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -353,7 +357,8 @@ base::Result<ChangeStats> Store::ApplyMatches(std::span<const PackageMatches> ma
     // Vanished ones.
     ASSAY_RETURN_IF_ERROR(
         c.Exec("UPDATE findings SET " + internal::MarkChange(1, "closed") +
-                   ", status = 'CLOSED', closed_reason = 'NO_LONGER_AFFECTED', closed_at = ?2, "
+                   ", status = 'CLOSED', closed_reason = 'NO_LONGER_AFFECTED', closed_at = ?2, " +
+                   "last_observed_at = " + std::string(internal::kLastObservedSql) + ", "
                    "updated_at = ?2 WHERE status <> 'CLOSED' AND (pkg, vuln_id) IN (SELECT pkg, "
                    "vuln_id FROM vuln_changes WHERE kind = 'removed')",
                std::span<const Value>(p.data(), 2))
@@ -370,6 +375,36 @@ base::Result<ChangeStats> Store::ApplyMatches(std::span<const PackageMatches> ma
     return base::Status::Ok();
   }));
   return stats;
+}
+
+base::Result<bool> Store::RecordUnchangedEvaluation(std::int64_t rpk, std::string_view build_id,
+                                                     std::string_view now) {
+  std::lock_guard<std::mutex> wlock(impl_->write_mu);
+  internal::Lease lease(*impl_);
+  sql::Connection& c = lease.conn();
+  bool done = false;
+  ASSAY_RETURN_IF_ERROR(sql::InTransaction(c, [&]() -> base::Status {
+    std::string account, resource_id;
+    ASSAY_RETURN_IF_ERROR(c.Query(
+        "UPDATE resources SET evaluated_at = ?2 WHERE pk = ?1 AND evaluated_build = ?3 AND "
+        "deleted_at IS NULL RETURNING account_id, id",
+        {Value(rpk), Value(std::string(now)), Value(std::string(build_id))},
+        [&](const sql::Row& r) {
+          account = r.Str(0);
+          resource_id = r.Str(1);
+          return false;
+        }));
+    if (account.empty()) return base::Status::Ok();
+    done = true;
+    nlohmann::json detail = {{"created", 0}, {"reopened", 0},   {"updated", 0},
+                             {"closed", 0},  {"suppressed", 0}, {"build", build_id}};
+    return c
+        .Exec("INSERT INTO events (account_id, type, time, resource_id, detail) VALUES (?1, "
+              "'scan.completed', ?2, ?3, ?4)",
+              {Value(account), Value(std::string(now)), Value(resource_id), Value(detail.dump())})
+        .status();
+  }));
+  return done;
 }
 
 base::Result<ChangeStats> Store::ReconcileResource(std::int64_t rpk, std::string_view build_id,
@@ -407,7 +442,8 @@ base::Result<ChangeStats> Store::ReconcileResource(std::int64_t rpk, std::string
                "batch = ?1, generation = CASE WHEN closed_at >= ?3 THEN generation ELSE "
                "generation + 1 END, first_observed_at = CASE WHEN closed_at >= ?3 THEN "
                "first_observed_at ELSE ?2 END, status = 'ACTIVE', suppressed_by = NULL, "
-               "closed_reason = NULL, closed_at = NULL, updated_at = ?2 WHERE resource = ?4 AND "
+               "closed_reason = NULL, closed_at = NULL, last_observed_at = ?2, updated_at = ?2 WHERE "
+               "resource = ?4 AND "
                "status = 'CLOSED' AND " +
                    linked + " AND " + affected,
                p)
@@ -425,6 +461,7 @@ base::Result<ChangeStats> Store::ReconcileResource(std::int64_t rpk, std::string
         c.Exec("UPDATE findings SET " + internal::MarkChange(1, "closed") +
                    ", status = 'CLOSED', closed_reason = CASE WHEN " + linked +
                    " THEN 'NO_LONGER_AFFECTED' ELSE 'PACKAGE_REMOVED' END, closed_at = ?2, "
+                   "last_observed_at = " + std::string(internal::kLastObservedSql) + ", "
                    "updated_at = ?2 WHERE resource = ?3 AND status <> 'CLOSED' AND NOT (" +
                    linked + " AND " + affected + ")",
                {Value(batch), Value(std::string(now)), Value(rpk)})
@@ -437,10 +474,6 @@ base::Result<ChangeStats> Store::ReconcileResource(std::int64_t rpk, std::string
                {Value(batch), Value(std::string(now)), Value(rpk)})
             .status());
     ASSAY_RETURN_IF_ERROR(c.Exec(kSyncDetails, {Value(batch)}).status());
-    ASSAY_RETURN_IF_ERROR(c.Exec("UPDATE findings SET last_observed_at = ?2 WHERE resource = ?1 "
-                                 "AND status <> 'CLOSED'",
-                                 {Value(rpk), Value(std::string(now))})
-                              .status());
     ASSAY_ASSIGN_OR_RETURN(stats, internal::FinishBatch(c, batch, now));
     ASSAY_RETURN_IF_ERROR(
         c.Exec("UPDATE resources SET evaluated_at = ?2, evaluated_build = ?3 "
@@ -481,7 +514,8 @@ base::Result<ChangeStats> Store::DeleteResource(std::string_view account_id, std
     const std::int64_t batch = internal::RandomBatch();
     ASSAY_RETURN_IF_ERROR(
         c.Exec("UPDATE findings SET " + internal::MarkChange(1, "closed") +
-                   ", status = 'CLOSED', closed_reason = 'RESOURCE_DELETED', closed_at = ?2, "
+                   ", status = 'CLOSED', closed_reason = 'RESOURCE_DELETED', closed_at = ?2, " +
+                   "last_observed_at = " + std::string(internal::kLastObservedSql) + ", "
                    "updated_at = ?2 WHERE resource = ?3 AND status <> 'CLOSED'",
                {Value(batch), Value(std::string(now)), Value(rpk)})
             .status());

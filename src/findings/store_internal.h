@@ -8,8 +8,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <list>
 #include <mutex>
 #include <string>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "findings/filter.h"
@@ -17,6 +20,30 @@
 #include "findings/store.h"
 
 namespace assay::findings {
+
+namespace internal {
+
+// The parsed detail of a stored match (package_vulns.detail), shared by every finding of that
+// package and vulnerability. Keyed by (package, vulnerability, content hash): a changed match has
+// a new hash, so an entry is never stale, only unused.
+class DetailCache {
+ public:
+  explicit DetailCache(size_t capacity) : capacity_(capacity) {}
+  std::shared_ptr<const model::Finding> Get(std::int64_t pkg, const std::string& vuln,
+                                            const std::string& hash);
+  void Put(std::int64_t pkg, const std::string& vuln, const std::string& hash,
+           std::shared_ptr<const model::Finding> detail);
+
+ private:
+  static std::string Key(std::int64_t pkg, const std::string& vuln, const std::string& hash);
+  using Lru = std::list<std::pair<std::string, std::shared_ptr<const model::Finding>>>;
+  size_t capacity_;
+  std::mutex mu_;
+  Lru lru_;  // most recently used first
+  std::unordered_map<std::string, Lru::iterator> index_;
+};
+
+}  // namespace internal
 
 struct Store::Impl {
   StoreOptions options;
@@ -29,12 +56,23 @@ struct Store::Impl {
   // Writers of this process take turns: SQLite allows one writer anyway, and on PostgreSQL it
   // keeps two evaluations of the same packages from deadlocking on row locks.
   std::mutex write_mu;
+  internal::DetailCache details{20000};
 };
 
 namespace internal {
 
 using Params = std::vector<sql::Value>;
 using Conn = sql::Connection;
+
+// A finding's lastObservedAt. An open finding was observed at its resource's last evaluation,
+// kept on the resource row (an evaluation that changes nothing in a finding writes nothing to
+// it); the column holds the time of the finding's own last change and, once it is CLOSED, the
+// time it was last observed. Used in SELECT lists and filters, and as the value to set when
+// closing (SET expressions see the row as it was).
+inline constexpr std::string_view kLastObservedSql =
+    "(CASE WHEN findings.status <> 'CLOSED' AND (SELECT lr.evaluated_at FROM resources lr WHERE "
+    "lr.pk = findings.resource) > findings.last_observed_at THEN (SELECT lr.evaluated_at FROM "
+    "resources lr WHERE lr.pk = findings.resource) ELSE findings.last_observed_at END)";
 
 // One pooled connection for the scope of a call.
 class Lease {

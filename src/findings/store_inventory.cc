@@ -186,17 +186,18 @@ base::Result<PutInventoryResult> Store::PutInventory(const ResourceInput& in,
   PutInventoryResult out;
   ASSAY_RETURN_IF_ERROR(sql::InTransaction(c, [&]() -> base::Status {
     // The resource row.
-    std::string old_hash;
+    std::string old_hash, old_build;
     bool was_deleted = false;
     bool existed = false;
     ASSAY_RETURN_IF_ERROR(c.Query(
-        "SELECT pk, inventory_hash, deleted_at IS NOT NULL FROM resources WHERE account_id = ?1 "
-        "AND id = ?2",
+        "SELECT pk, inventory_hash, deleted_at IS NOT NULL, COALESCE(evaluated_build, '') FROM "
+        "resources WHERE account_id = ?1 AND id = ?2",
         {Value(in.account_id), Value(in.id)}, [&](const sql::Row& r) {
           existed = true;
           out.resource.pk = r.Int(0);
           old_hash = r.Str(1);
           was_deleted = r.Int(2) != 0;
+          old_build = r.Str(3);
           return false;
         }));
     Params p = {Value(in.account_id),
@@ -241,7 +242,10 @@ base::Result<PutInventoryResult> Store::PutInventory(const ResourceInput& in,
                  {Value(rpk), Value(k), Value(v)})
               .status());
     }
-    if (existed && !was_deleted && old_hash == hash) return base::Status::Ok();  // unchanged
+    if (existed && !was_deleted && old_hash == hash) {
+      out.unchanged = old_build == build_id;
+      return base::Status::Ok();
+    }
 
     // Warnings.
     ASSAY_RETURN_IF_ERROR(
@@ -328,8 +332,10 @@ base::Result<PutInventoryResult> Store::PutInventory(const ResourceInput& in,
     return base::Status::Ok();
   }));
 
-  // What still needs matching against `build_id`.
-  ASSAY_RETURN_IF_ERROR(c.Query(
+  // What still needs matching against `build_id` (nothing when the resource was evaluated
+  // against it with these packages: they were all matched then).
+  if (!out.unchanged) {
+    ASSAY_RETURN_IF_ERROR(c.Query(
       "SELECT DISTINCT p.pk, p.ecosystem, p.name, p.version, p.source_name, p.source_version, "
       "p.context FROM resource_packages rp JOIN packages p ON p.pk = rp.pkg WHERE rp.resource = "
       "?1 AND (p.matched_build IS NULL OR p.matched_build <> ?2) ORDER BY p.pk",
@@ -337,6 +343,7 @@ base::Result<PutInventoryResult> Store::PutInventory(const ResourceInput& in,
         out.unmatched.push_back(PackageFromRow(r, 0));
         return true;
       }));
+  }
   ASSAY_RETURN_IF_ERROR(
       c.Query("SELECT " + std::string(kResourceCols) + " FROM resources WHERE pk = ?1",
               {Value(out.resource.pk)}, [&](const sql::Row& r) {

@@ -36,7 +36,7 @@ const SqlColumns& FindingColumns() {
     (*m)["score"] = SqlColumn::Number("findings.score");
     (*m)["epssScore"] = SqlColumn::Number("findings.epss");
     (*m)["firstObservedAt"] = SqlColumn::Date("findings.first_observed_at");
-    (*m)["lastObservedAt"] = SqlColumn::Date("findings.last_observed_at");
+    (*m)["lastObservedAt"] = SqlColumn::Date(std::string(internal::kLastObservedSql));
     (*m)["updatedAt"] = SqlColumn::Date("findings.updated_at");
     (*m)["resourceTags"] =
         SqlColumn::Map("SELECT 1 FROM resource_tags t WHERE t.resource = findings.resource AND {}",
@@ -58,25 +58,66 @@ base::Result<std::string> CriteriaSql(const FilterCriteria& criteria, sql::Diale
   return w.sql;
 }
 
+std::string DetailCache::Key(std::int64_t pkg, const std::string& vuln, const std::string& hash) {
+  std::string k = std::to_string(pkg);
+  k += '\x1f';
+  k += vuln;
+  k += '\x1f';
+  k += hash;
+  return k;
+}
+
+std::shared_ptr<const model::Finding> DetailCache::Get(std::int64_t pkg, const std::string& vuln,
+                                                       const std::string& hash) {
+  std::string k = Key(pkg, vuln, hash);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = index_.find(k);
+  if (it == index_.end()) return nullptr;
+  lru_.splice(lru_.begin(), lru_, it->second);
+  return it->second->second;
+}
+
+void DetailCache::Put(std::int64_t pkg, const std::string& vuln, const std::string& hash,
+                      std::shared_ptr<const model::Finding> detail) {
+  std::string k = Key(pkg, vuln, hash);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = index_.find(k); it != index_.end()) {
+    it->second->second = std::move(detail);
+    lru_.splice(lru_.begin(), lru_, it->second);
+    return;
+  }
+  lru_.emplace_front(k, std::move(detail));
+  index_.emplace(std::move(k), lru_.begin());
+  while (lru_.size() > capacity_) {
+    index_.erase(lru_.back().first);
+    lru_.pop_back();
+  }
+}
+
 }  // namespace internal
 
 namespace {
 
-constexpr std::string_view kFindingCols =
+const std::string& FindingCols() {
+  static const std::string* cols = new std::string(
     "findings.pk, findings.account_id, findings.resource, findings.pkg, findings.vuln_id, "
     "findings.status, findings.severity, findings.score, findings.fix_available, "
     "findings.exploit_available, findings.epss, findings.title, findings.resource_id, "
     "findings.resource_type, findings.ecosystem, findings.package_name, "
     "findings.package_version, findings.fixed_version, findings.file_path, findings.layer, "
     "findings.package_manager, findings.arch, COALESCE(findings.suppressed_by, ''), "
-    "COALESCE(findings.closed_reason, ''), findings.first_observed_at, "
-    "findings.last_observed_at, findings.updated_at, COALESCE(findings.closed_at, ''), "
-    "findings.severity_rank, findings.generation";
+      "COALESCE(findings.closed_reason, ''), findings.first_observed_at, " +
+      std::string(internal::kLastObservedSql) +
+      ", findings.updated_at, COALESCE(findings.closed_at, ''), findings.severity_rank, "
+      "findings.generation, findings.content_hash");
+  return *cols;
+}
 
 struct Raw {
   std::int64_t pk = 0, resource = 0, pkg = 0, severity_rank = 0;
   StoredFinding f;
   std::string vuln_id;
+  std::string content_hash;
 };
 
 Raw RawFromRow(const sql::Row& r) {
@@ -86,6 +127,7 @@ Raw RawFromRow(const sql::Row& r) {
   out.pkg = r.Int(3);
   out.vuln_id = r.Str(4);
   out.severity_rank = r.Int(28);
+  out.content_hash = r.Str(30);
   StoredFinding& s = out.f;
   s.account_id = r.Str(1);
   model::Finding& f = s.finding;
@@ -122,27 +164,40 @@ Raw RawFromRow(const sql::Row& r) {
 
 // Fills each finding's detail (description, CVSS, references, related ids, ...) from the
 // package's stored match and the resource's tags.
-base::Status Complete(sql::Connection& c, std::vector<Raw>& rows) {
+base::Status Complete(sql::Connection& c, internal::DetailCache& cache, std::vector<Raw>& rows) {
   if (rows.empty()) return base::Status::Ok();
-  // The details of the page's (package, vulnerability) pairs: one indexed range per package
-  // (package_vulns' key starts with pkg), the pairs not on the page skipped here.
+  // The parsed details: from the cache, else from the page's (package, vulnerability) pairs, one
+  // indexed range per package (package_vulns' key starts with pkg), the pairs not on the page
+  // skipped here.
+  std::map<std::pair<std::int64_t, std::string>, std::shared_ptr<const model::Finding>> details;
   std::set<std::pair<std::int64_t, std::string>> wanted;
   std::set<std::int64_t> pkgs;
   for (const Raw& r : rows) {
-    wanted.emplace(r.pkg, r.vuln_id);
-    pkgs.insert(r.pkg);
+    std::pair<std::int64_t, std::string> key{r.pkg, r.vuln_id};
+    if (details.count(key)) continue;
+    if (auto hit = cache.Get(r.pkg, r.vuln_id, r.content_hash)) {
+      details[key] = std::move(hit);
+    } else {
+      wanted.insert(key);
+      pkgs.insert(r.pkg);
+    }
   }
-  std::map<std::pair<std::int64_t, std::string>, std::string> details;
-  {
+  if (!pkgs.empty()) {
     Params p;
     for (std::int64_t pk : pkgs) p.push_back(Value(pk));
-    ASSAY_RETURN_IF_ERROR(c.Query("SELECT pkg, vuln_id, detail FROM package_vulns WHERE pkg IN " +
-                                      internal::InList(1, static_cast<int>(p.size())),
-                                  p, [&](const sql::Row& r) {
-                                    std::pair<std::int64_t, std::string> key{r.Int(0), r.Str(1)};
-                                    if (wanted.count(key)) details[std::move(key)] = r.Str(2);
-                                    return true;
-                                  }));
+    ASSAY_RETURN_IF_ERROR(c.Query(
+        "SELECT pkg, vuln_id, content_hash, detail FROM package_vulns WHERE pkg IN " +
+            internal::InList(1, static_cast<int>(p.size())),
+        p, [&](const sql::Row& r) {
+          std::pair<std::int64_t, std::string> key{r.Int(0), r.Str(1)};
+          if (!wanted.count(key)) return true;
+          auto parsed = model::FindingFromJsonText(r.Text(3));
+          if (!parsed.ok()) return true;
+          auto d = std::make_shared<const model::Finding>(std::move(*parsed));
+          cache.Put(key.first, key.second, r.Str(2), d);
+          details[std::move(key)] = std::move(d);
+          return true;
+        }));
   }
   std::set<std::int64_t> resources;
   for (const Raw& r : rows) resources.insert(r.resource);
@@ -161,11 +216,9 @@ base::Status Complete(sql::Connection& c, std::vector<Raw>& rows) {
   for (Raw& r : rows) {
     r.f.resource_tags = tags[r.resource];
     auto it = details.find({r.pkg, r.vuln_id});
-    if (it == details.end()) continue;
-    auto parsed = model::FindingFromJsonText(it->second);
-    if (!parsed.ok()) continue;
+    if (it == details.end() || !it->second) continue;
     model::Finding& f = r.f.finding;
-    model::Finding d = std::move(*parsed);
+    const model::Finding& d = *it->second;
     f.description = d.description;
     f.type = d.type;
     auto& pvd = f.package_vulnerability_details;
@@ -239,7 +292,7 @@ base::Result<Page<StoredFinding>> Store::ListFindings(const ListOptions& o) {
   std::string order = by_severity ? " ORDER BY findings.severity_rank DESC, findings.pk DESC"
                                   : " ORDER BY findings.pk DESC";
   p.push_back(Value(std::int64_t{limit + 1}));
-  std::string sql = "SELECT " + std::string(kFindingCols) + " FROM findings WHERE " + where +
+  std::string sql = "SELECT " + FindingCols() + " FROM findings WHERE " + where +
                     order + " LIMIT ?" + std::to_string(p.size());
   internal::Lease lease(*impl_);
   sql::Connection& c = lease.conn();
@@ -255,7 +308,7 @@ base::Result<Page<StoredFinding>> Store::ListFindings(const ListOptions& o) {
         by_severity ? "s" + std::to_string(last.severity_rank) + "." + std::to_string(last.pk)
                     : "n" + std::to_string(last.pk);
   }
-  ASSAY_RETURN_IF_ERROR(Complete(c, rows));
+  ASSAY_RETURN_IF_ERROR(Complete(c, impl_->details, rows));
   page.items.reserve(rows.size());
   for (Raw& r : rows) page.items.push_back(std::move(r.f));
   return page;
@@ -277,7 +330,7 @@ base::Result<StoredFinding> Store::GetFinding(std::span<const std::string> accou
   sql::Connection& c = lease.conn();
   std::vector<Raw> rows;
   ASSAY_RETURN_IF_ERROR(
-      c.Query("SELECT " + std::string(kFindingCols) +
+      c.Query("SELECT " + FindingCols() +
                   " FROM findings WHERE findings.pk = ?1 AND findings.generation = ?2 AND " + where,
               p, [&](const sql::Row& r) {
                 rows.push_back(RawFromRow(r));
@@ -286,7 +339,7 @@ base::Result<StoredFinding> Store::GetFinding(std::span<const std::string> accou
   if (rows.empty()) {
     return base::Status::NotFound("finding " + std::string(finding_id) + " not found");
   }
-  ASSAY_RETURN_IF_ERROR(Complete(c, rows));
+  ASSAY_RETURN_IF_ERROR(Complete(c, impl_->details, rows));
   return std::move(rows[0].f);
 }
 

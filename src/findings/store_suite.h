@@ -231,6 +231,12 @@ TEST_P(StoreSuite, LastObservedAtIsRefreshedOnEachEvaluation) {
   auto ev = Events();
   EXPECT_EQ(ev.size(), n + 1);  // only the scan.completed event
   EXPECT_EQ(ev.back().type, "scan.completed");
+  // Once closed, it keeps the time it was last seen.
+  Submit(Res("host:a"), Inv({Pkg("Debian:12", "openssl", "3.0.2")}), v, "2026-01-05T00:00:00Z");
+  auto closed = All("CLOSED");
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].finding.last_observed_at, "2026-01-03T00:00:00Z");
+  EXPECT_EQ(closed[0].finding.updated_at, "2026-01-05T00:00:00Z");
 }
 
 TEST_P(StoreSuite, AdvisoryChangesFanOutAsCreatedUpdatedClosed) {

@@ -3,6 +3,7 @@
 #include "model/finding_json.h"
 
 #include <cmath>
+#include <iterator>
 #include <utility>
 
 namespace assay::model {
@@ -125,11 +126,20 @@ std::optional<FixAvailable> ParseFixAvailable(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+
+// An ordered_json object is a vector of pairs whose growth copies every member (the pair is not
+// nothrow-movable); objects built key by key reserve their size first.
+void Reserve(ordered_json& object, size_t n) { object.get_ref<ordered_json::object_t&>().reserve(n); }
+
+}  // namespace
+
 ordered_json FindingToJson(const Finding& f) {
   const PackageVulnerabilityDetails& d = f.package_vulnerability_details;
   ordered_json cvss = ordered_json::array();
   for (const CvssRecord& c : d.cvss) {
     ordered_json cj = ordered_json::object();
+    Reserve(cj, 1 + std::size(kCvssStringFields));
     cj["baseScore"] = Number(c.base_score);
     for (const auto& field : kCvssStringFields) cj[field.key] = c.*field.member;
     cvss.push_back(std::move(cj));
@@ -137,11 +147,13 @@ ordered_json FindingToJson(const Finding& f) {
   ordered_json packages = ordered_json::array();
   for (const VulnerablePackage& p : d.vulnerable_packages) {
     ordered_json pj = ordered_json::object();
+    Reserve(pj, std::size(kPackageFields));
     for (const auto& field : kPackageFields) pj[field.key] = p.*field.member;
     packages.push_back(std::move(pj));
   }
 
   ordered_json details = ordered_json::object();
+  Reserve(details, 10);
   details["vulnerabilityId"] = d.vulnerability_id;
   details["source"] = d.source;
   details["sourceUrl"] = d.source_url;
@@ -154,6 +166,7 @@ ordered_json FindingToJson(const Finding& f) {
   details["vendorUpdatedAt"] = d.vendor_updated_at;
 
   ordered_json out = ordered_json::object();
+  Reserve(out, 20);
   out["findingId"] = f.finding_id;
   out["type"] = f.type;
   out["title"] = f.title;
