@@ -30,6 +30,9 @@ struct InventoryUpload {
   model::Inventory inventory;
 };
 base::Result<InventoryUpload> ParseInventoryUpload(std::string_view body);
+// The same, read only by the checked reader that names the path of every refusal (what
+// ParseInventoryUpload falls back to for anything but a plain valid body); for tests.
+base::Result<InventoryUpload> ParseInventoryUploadChecked(std::string_view body);
 Json InventoryUploadToJson(const InventoryUpload& upload);
 
 // Request bodies nest at most this deep (objects and arrays). Deeper documents are refused before

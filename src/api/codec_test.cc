@@ -121,5 +121,55 @@ TEST(CodecTest, ErrorMessage) {
   EXPECT_EQ(ErrorMessage(R"({"error":"x"})"), "");
 }
 
+// The simdjson reader behind ParseInventoryUpload and the checked reader agree on every body:
+// the same upload, or the same refusal.
+TEST(CodecTest, UploadReadersAgree) {
+  const std::string pkg =
+      R"({"ecosystem":"Debian:12","name":"openssl","version":"3.0.11-1~deb12u2",)"
+      R"("sourceName":"openssl","sourceVersion":"3.0.11-1~deb12u2","arch":"amd64",)"
+      R"("purl":"pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64","path":"var/lib/dpkg/status",)"
+      R"("layerDigest":"sha256:ab","packageManager":"dpkg","dev":false})";
+  const std::string os =
+      R"({"id":"debian","versionId":"12","codename":"bookworm","prettyName":"Debian 12",)"
+      R"("ecosystem":"Debian:12","ubuntuPro":false})";
+  const std::string bodies[] = {
+      R"({"resource":{"id":"host:a","type":"host"},"inventory":{}})",
+      R"({"resource":{"id":"host:a","type":"host","name":"a","accountId":"acme",)"
+      R"("tags":{"env":"prod","team":"x"}},"inventory":{"os":)" + os + R"(,"packages":[)" + pkg +
+          "," + pkg + R"(],"warnings":[{"location":"l","message":"m"}],"collectors":["dpkg"]}})",
+      R"({"resource":{"id":"host:a","type":"host","name":null,"tags":null},)"
+      R"("inventory":{"os":null,"packages":[{"ecosystem":"PyPI","name":"x","version":null,)"
+      R"("dev":true}],"warnings":null,"collectors":null}})",
+      R"({"resource":{"id":"host:a","type":"host","details":{"a":[1,{"b":2}]}},"inventory":{}})",
+      R"({"inventory":{},"resource":{"type":"host","id":"b","id":"c"}})",  // the last id wins
+      // Refused, each with the checked reader's message.
+      R"({"resource":{"id":"host:a","type":"host"},"inventory":{"packages":[{"nme":"x"}]}})",
+      R"({"resource":{"id":"host:a","type":"host","tags":{"k":1}},"inventory":{}})",
+      R"({"resource":{"id":"host:a","type":"host","tags":{"k":"a","k":"b"}},"inventory":{}})",
+      R"({"resource":{"id":"","type":"host"},"inventory":{}})",
+      R"({"resource":{"id":"host:a"},"inventory":{}})",
+      R"({"resource":{"id":"host:a","type":"host"},"inventory":{"packages":{}}})",
+      R"({"resource":{"id":"host:a","type":"host"},"inventory":{"os":{"id":1}}})",
+      R"({"resource":{"id":"host:a","type":"host"},"inventory":{"collectors":[1]}})",
+      R"({"resource":{"id":"host:a","type":"host"},"inventory":{},"extra":1})",
+      R"({"resource":{"id":"host:\u0000","type":"host"},"inventory":{}})",
+      R"({"resource":{"id":")" + std::string(1025, 'x') + R"(","type":"host"},"inventory":{}})",
+      R"({"resource":{"id":"host:a","type":"host"},"inventory":{"packages":[{"dev":"yes"}]}})",
+      R"([1,2])",
+      R"({"resource":)",
+  };
+  for (const std::string& body : bodies) {
+    SCOPED_TRACE(body.substr(0, 120));
+    auto fast = ParseInventoryUpload(body);
+    auto checked = ParseInventoryUploadChecked(body);
+    ASSERT_EQ(fast.ok(), checked.ok()) << (fast.ok() ? checked : fast).status().ToString();
+    if (!fast.ok()) {
+      EXPECT_EQ(fast.status().ToString(), checked.status().ToString());
+      continue;
+    }
+    EXPECT_EQ(InventoryUploadToJson(*fast).dump(), InventoryUploadToJson(*checked).dump());
+  }
+}
+
 }  // namespace
 }  // namespace assay::api
