@@ -147,6 +147,33 @@ std::string InList(int first, int count) {
 
 // ---- the pool ----------------------------------------------------------------------------------
 
+namespace {
+constexpr std::chrono::milliseconds kCheckpointEvery{250};
+constexpr int kAutoCheckpointPages = 16384;  // 64 MB of 4 KiB pages
+}  // namespace
+
+Store::Impl::~Impl() {
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu);
+    stopping = true;
+  }
+  checkpoint_cv.notify_all();
+  if (checkpointer.joinable()) checkpointer.join();
+}
+
+void Store::Impl::StartCheckpointer(std::unique_ptr<sql::Connection> conn) {
+  checkpoint_conn = std::move(conn);
+  checkpointer = std::thread([this] {
+    std::unique_lock<std::mutex> lock(checkpoint_mu);
+    while (!checkpoint_cv.wait_for(lock, kCheckpointEvery, [this] { return stopping; })) {
+      lock.unlock();
+      // Failures (SQLITE_BUSY while a reader holds an old snapshot) are retried next time.
+      (void)checkpoint_conn->ExecScript("PRAGMA wal_checkpoint(PASSIVE)");
+      lock.lock();
+    }
+  });
+}
+
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
@@ -163,7 +190,15 @@ base::Result<std::unique_ptr<Store>> Store::Open(const std::string& database,
       impl->dialect = c->dialect();
       impl->describe = c->Describe();
     }
+    if (impl->dialect == sql::Dialect::kSqlite) {
+      ASSAY_RETURN_IF_ERROR(c->ExecScript("PRAGMA wal_autocheckpoint=" +
+                                          std::to_string(kAutoCheckpointPages)));
+    }
     impl->idle.push_back(std::move(c));
+  }
+  if (impl->dialect == sql::Dialect::kSqlite && !database.empty() && database != ":memory:") {
+    ASSAY_ASSIGN_OR_RETURN(std::unique_ptr<sql::Connection> c, sql::Open(database));
+    impl->StartCheckpointer(std::move(c));
   }
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }

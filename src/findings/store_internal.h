@@ -11,6 +11,7 @@
 #include <list>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -57,6 +58,22 @@ struct Store::Impl {
   // keeps two evaluations of the same packages from deadlocking on row locks.
   std::mutex write_mu;
   internal::DetailCache details{20000};
+
+  // SQLite: the WAL is copied back into the database by this thread every kCheckpointEvery (a
+  // passive checkpoint: it never waits for or blocks a writer), so that commits do not pay for
+  // it, and a page written by many transactions in between is copied once. The connections'
+  // own automatic checkpoint stays as a backstop at a larger WAL.
+  std::unique_ptr<sql::Connection> checkpoint_conn;
+  std::thread checkpointer;
+  std::mutex checkpoint_mu;
+  std::condition_variable checkpoint_cv;
+  bool stopping = false;  // guarded by checkpoint_mu
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl();
+  void StartCheckpointer(std::unique_ptr<sql::Connection> conn);
 };
 
 namespace internal {

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "findings/migrations.h"
 #include "findings/store.h"
 
 namespace assay::findings::testing {
@@ -503,7 +504,7 @@ TEST_P(StoreSuite, InventoriesRoundTrip) {
   EXPECT_EQ(back->packages[1].name, "Django");
   EXPECT_TRUE(back->packages[1].dev);
   ASSERT_EQ(back->warnings.size(), 1u);
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), static_cast<int>(Migrations().back().version));
 }
 
 }  // namespace assay::findings::testing
