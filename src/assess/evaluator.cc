@@ -125,15 +125,10 @@ base::Result<SubmitResult> Evaluator::Submit(const findings::ResourceInput& reso
   ASSAY_ASSIGN_OR_RETURN(findings::PutInventoryResult put,
                          store_.PutInventory(resource, inventory, build_id_, now));
   if (put.unchanged) {
-    // What an agent sends every cycle: nothing to match, nothing to reconcile.
-    ASSAY_ASSIGN_OR_RETURN(bool recorded,
-                           store_.RecordUnchangedEvaluation(put.resource.pk, build_id_, now));
-    if (recorded) {
-      out.stats.changes.events = 1;
-      out.resource = std::move(put.resource);
-      out.resource.evaluated_at = std::string(now);
-      return out;
-    }
+    // What an agent sends every cycle: nothing to match or reconcile; PutInventory recorded it.
+    out.stats.changes.events = 1;
+    out.resource = std::move(put.resource);
+    return out;
   }
   ASSAY_RETURN_IF_ERROR(MatchAndApply(put.unmatched, now, out.stats));
   ASSAY_ASSIGN_OR_RETURN(findings::ChangeStats c,

@@ -221,7 +221,9 @@ struct PutInventoryResult {
   // Interned packages of the inventory that have no match results for `build_id` yet.
   std::vector<InternedPackage> unmatched;
   // The inventory is the one stored (same packages, OS and locations) and the resource was last
-  // evaluated against `build_id`: its findings are current, `unmatched` is empty (not queried).
+  // evaluated against `build_id`: its findings are current, `unmatched` is empty (not queried),
+  // and PutInventory recorded the evaluation itself (the resource's evaluated_at, which is the
+  // lastObservedAt of its open findings, and a scan.completed event). Nothing is left to do.
   bool unchanged = false;
 };
 
@@ -294,12 +296,6 @@ class Store {
   // reopen) findings, vanished ones close them, changed details update them.
   base::Result<ChangeStats> ApplyMatches(std::span<const PackageMatches> matches,
                                          std::string_view build_id, std::string_view now);
-  // Records an evaluation of a resource whose inventory and advisory build are those of its
-  // last evaluation (PutInventoryResult::unchanged): its findings stay as they are and their
-  // lastObservedAt becomes `now`, with one scan.completed event. False when the resource was
-  // deleted or evaluated against another build in between (then reconcile it).
-  base::Result<bool> RecordUnchangedEvaluation(std::int64_t resource_pk,
-                                               std::string_view build_id, std::string_view now);
   // Brings one resource's findings in line with its current links and the stored matches
   // (after PutInventory): creates, reopens, closes, refreshes lastObservedAt.
   base::Result<ChangeStats> ReconcileResource(std::int64_t resource_pk, std::string_view build_id,

@@ -377,36 +377,6 @@ base::Result<ChangeStats> Store::ApplyMatches(std::span<const PackageMatches> ma
   return stats;
 }
 
-base::Result<bool> Store::RecordUnchangedEvaluation(std::int64_t rpk, std::string_view build_id,
-                                                     std::string_view now) {
-  std::lock_guard<std::mutex> wlock(impl_->write_mu);
-  internal::Lease lease(*impl_);
-  sql::Connection& c = lease.conn();
-  bool done = false;
-  ASSAY_RETURN_IF_ERROR(sql::InTransaction(c, [&]() -> base::Status {
-    std::string account, resource_id;
-    ASSAY_RETURN_IF_ERROR(c.Query(
-        "UPDATE resources SET evaluated_at = ?2 WHERE pk = ?1 AND evaluated_build = ?3 AND "
-        "deleted_at IS NULL RETURNING account_id, id",
-        {Value(rpk), Value(std::string(now)), Value(std::string(build_id))},
-        [&](const sql::Row& r) {
-          account = r.Str(0);
-          resource_id = r.Str(1);
-          return false;
-        }));
-    if (account.empty()) return base::Status::Ok();
-    done = true;
-    nlohmann::json detail = {{"created", 0}, {"reopened", 0},   {"updated", 0},
-                             {"closed", 0},  {"suppressed", 0}, {"build", build_id}};
-    return c
-        .Exec("INSERT INTO events (account_id, type, time, resource_id, detail) VALUES (?1, "
-              "'scan.completed', ?2, ?3, ?4)",
-              {Value(account), Value(std::string(now)), Value(resource_id), Value(detail.dump())})
-        .status();
-  }));
-  return done;
-}
-
 base::Result<ChangeStats> Store::ReconcileResource(std::int64_t rpk, std::string_view build_id,
                                                    std::string_view now) {
   const std::string cutoff = TimeMinus(now, impl_->options.reopen_window);

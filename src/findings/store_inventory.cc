@@ -211,40 +211,59 @@ base::Result<PutInventoryResult> Store::PutInventory(const ResourceInput& in,
                 Value(static_cast<std::int64_t>(inv.packages.size())),
                 Value(static_cast<std::int64_t>(inv.warnings.size())),
                 Value(std::string(now))};
+    // The row as stored now (RETURNING: no second read).
+    auto keep = [&](const sql::Row& r) {
+      out.resource = ResourceFromRow(r);
+      return false;
+    };
     if (!existed) {
       ASSAY_RETURN_IF_ERROR(
           c.Query("INSERT INTO resources (account_id, id, type, name, os, details, collectors, "
                   "inventory_hash, package_count, warning_count, first_seen_at, last_seen_at, "
                   "inventory_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11) "
-                  "RETURNING pk",
-                  p, [&](const sql::Row& r) {
-                    out.resource.pk = r.Int(0);
-                    return false;
-                  }));
+                  "RETURNING " +
+                      std::string(kResourceCols),
+                  p, keep));
     } else {
       p.push_back(Value(out.resource.pk));
       ASSAY_RETURN_IF_ERROR(
-          c.Exec("UPDATE resources SET type = ?3, name = ?4, os = ?5, details = ?6, "
-                 "collectors = ?7, inventory_hash = ?8, package_count = ?9, warning_count = ?10, "
-                 "last_seen_at = ?11, inventory_at = ?11, deleted_at = NULL, "
-                 "first_seen_at = CASE WHEN deleted_at IS NULL THEN first_seen_at ELSE ?11 END "
-                 "WHERE pk = ?12 AND account_id = ?1 AND id = ?2",
-                 p)
-              .status());
+          c.Query("UPDATE resources SET type = ?3, name = ?4, os = ?5, details = ?6, "
+                  "collectors = ?7, inventory_hash = ?8, package_count = ?9, warning_count = ?10, "
+                  "last_seen_at = ?11, inventory_at = ?11, deleted_at = NULL, "
+                  "first_seen_at = CASE WHEN deleted_at IS NULL THEN first_seen_at ELSE ?11 END "
+                  "WHERE pk = ?12 AND account_id = ?1 AND id = ?2 RETURNING " +
+                      std::string(kResourceCols),
+                  p, keep));
     }
     const std::int64_t rpk = out.resource.pk;
-    // Tags.
+    // Tags: one statement for all of them.
     ASSAY_RETURN_IF_ERROR(
         c.Exec("DELETE FROM resource_tags WHERE resource = ?1", {Value(rpk)}).status());
-    for (const auto& [k, v] : in.tags) {
-      ASSAY_RETURN_IF_ERROR(
-          c.Exec("INSERT INTO resource_tags (resource, key, value) VALUES (?1, ?2, ?3)",
-                 {Value(rpk), Value(k), Value(v)})
-              .status());
+    if (!in.tags.empty()) {
+      std::vector<std::vector<Value>> rows;
+      for (const auto& [k, v] : in.tags) rows.push_back({Value(rpk), Value(k), Value(v)});
+      const std::string_view cols[] = {"resource", "key", "value"};
+      ASSAY_RETURN_IF_ERROR(c.BulkInsert("resource_tags", cols, rows));
     }
+    out.resource.tags = in.tags;
+    std::sort(out.resource.tags.begin(), out.resource.tags.end());
     if (existed && !was_deleted && old_hash == hash) {
-      out.unchanged = old_build == build_id;
-      return base::Status::Ok();
+      if (old_build != build_id) return base::Status::Ok();
+      // Evaluated against this build with these packages: its findings are current. Record the
+      // evaluation (lastObservedAt of its open findings) and its scan.completed event.
+      out.unchanged = true;
+      out.resource.evaluated_at = std::string(now);
+      ASSAY_RETURN_IF_ERROR(c.Exec("UPDATE resources SET evaluated_at = ?2 WHERE pk = ?1",
+                                   {Value(rpk), Value(std::string(now))})
+                                .status());
+      nlohmann::json detail = {{"created", 0}, {"reopened", 0},   {"updated", 0},
+                               {"closed", 0},  {"suppressed", 0}, {"build", build_id}};
+      return c
+          .Exec("INSERT INTO events (account_id, type, time, resource_id, detail) VALUES (?1, "
+                "'scan.completed', ?2, ?3, ?4)",
+                {Value(in.account_id), Value(std::string(now)), Value(in.id),
+                 Value(detail.dump())})
+          .status();
     }
 
     // Warnings.
@@ -344,13 +363,6 @@ base::Result<PutInventoryResult> Store::PutInventory(const ResourceInput& in,
         return true;
       }));
   }
-  ASSAY_RETURN_IF_ERROR(
-      c.Query("SELECT " + std::string(kResourceCols) + " FROM resources WHERE pk = ?1",
-              {Value(out.resource.pk)}, [&](const sql::Row& r) {
-                out.resource = ResourceFromRow(r);
-                return false;
-              }));
-  ASSAY_RETURN_IF_ERROR(LoadTags(c, out.resource));
   return out;
 }
 

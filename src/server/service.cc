@@ -265,7 +265,9 @@ HttpServerResponse Service::Impl::Handle(const HttpServerRequest& req) {
   try {
     if (req.path == "/healthz") {
       if (req.method != "GET" && req.method != "HEAD") {
-        return ErrorResponse(405, "MethodNotAllowed", "use GET");
+        HttpServerResponse r = ErrorResponse(405, "MethodNotAllowed", "use GET on /healthz");
+        r.headers.emplace_back("Allow", "GET, HEAD");
+        return r;
       }
       auto cur = advisories.current();
       // Unauthenticated: names the kind of store only, never its path, host or user.
