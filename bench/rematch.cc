@@ -22,7 +22,10 @@
 //    rewritten (also cached). They are advisories whose affected entries name packages of the
 //    inventories below, preferring those that produce findings; 40 % lose their fixed versions
 //    (the fix is retracted: packages past it become affected), 30 % are withdrawn, 30 % get a new
-//    summary; each gets a new `modified` time. DiffDbs(A, B) must list exactly those ids.
+//    summary; each gets a new `modified` time. DiffDbs(A, B) must list exactly those ids. This
+//    is the worst case for a fleet: most of the advisories that give it findings change at once.
+//  - advisory DB R: the same with 1,000 advisories drawn uniformly from all of DB A's (not
+//    withdrawn), whatever they name: an ordinary day of upstream edits.
 //  - inventories: the OS package databases of data/scan-targets (Debian 8 to 12, Ubuntu, Alpine)
 //    and their language lockfiles, collected with inventory::CollectInventory exactly as
 //    `assay scan rootfs` does, plus the lockfile fixtures of conformance/parsers read with
@@ -37,6 +40,8 @@
 //   setup-put     Store::PutInventory of every resource (one transaction each)
 //   setup-match   Evaluator(DB A).RematchAll: every interned package matched, the findings
 //                 fanned out to every resource
+//   delta-random  Evaluator(DB R).ApplyDbChange(DB A): a random 1,000 changed advisories; then
+//                 (untimed, in the notes) back from R to A
 //   delta-1000    Evaluator(DB B).ApplyDbChange(DB A): the 1,000 changed advisories
 //   full-rematch  Evaluator(DB A).RematchAll: every interned package matched again; against the
 //                 store now at DB B this carries the same 1,000 changes back (withdrawn
@@ -110,6 +115,7 @@ constexpr const char* kAccount = "fleet";
 constexpr const char* kNowPut = "2026-11-25T00:00:00Z";
 constexpr const char* kNowMatch = "2026-11-25T01:00:00Z";
 constexpr const char* kNowDelta = "2026-11-25T06:00:00Z";
+constexpr const char* kNowDeltaBack = "2026-11-25T06:30:00Z";
 constexpr const char* kNowRematch = "2026-11-25T12:00:00Z";
 constexpr const char* kNowNoop = "2026-11-25T12:30:00Z";
 constexpr const char* kNowSubmit = "2026-11-25T13:00:00Z";
@@ -544,6 +550,29 @@ std::vector<Chosen> ChooseAdvisories(const Options& o, const advisories::Advisor
   return out;
 }
 
+// 1,000 advisories drawn uniformly from every advisory of DB A that is not withdrawn, whatever
+// they name: what a day of upstream edits looks like to one fleet.
+std::vector<Chosen> ChooseRandomAdvisories(const Options& o, const advisories::AdvisoryDb& db,
+                                           json& notes) {
+  auto states = Take(db.IdStates(), "advisory ids");
+  std::vector<std::string> ids;
+  for (const auto& st : states) {
+    if (!st.withdrawn) ids.push_back(st.id);
+  }
+  Rng rng(o.seed ^ 0x5A5A5A5AULL);
+  rng.Shuffle(ids);
+  if (ids.size() > static_cast<size_t>(kDeltaAdvisories)) ids.resize(kDeltaAdvisories);
+  std::sort(ids.begin(), ids.end());
+  notes["advisories"] = states.size();
+  std::vector<Chosen> out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto stored = Take(db.Get(ids[i]), "get " + ids[i]);
+    Change c = i % 10 < 4 ? Change::kUnfixed : i % 10 < 7 ? Change::kWithdrawn : Change::kEdited;
+    out.push_back({ids[i], stored.source, c});
+  }
+  return out;
+}
+
 // Copies `zip` to `out` with the records of `changes` (id -> change) rewritten.
 void RewriteZip(const fs::path& zip, const fs::path& out, const std::map<std::string, Change>& changes) {
   fs::create_directories(out.parent_path());
@@ -576,10 +605,13 @@ void RewriteZip(const fs::path& zip, const fs::path& out, const std::map<std::st
   if (zip_close(z) != 0) Die("zip_close " + out.string() + ": " + zip_strerror(z));
 }
 
-void BuildDbB(const Options& o, const fs::path& a, const fs::path& target, json& notes) {
+// DB A with the `random` or the fleet's choice of advisories rewritten.
+void BuildDbB(const Options& o, const fs::path& a, const fs::path& target, bool random,
+              json& notes) {
   const auto t0 = std::chrono::steady_clock::now();
   auto db_a = Take(advisories::AdvisoryDb::Open(a), "open DB A");
-  std::vector<Chosen> chosen = ChooseAdvisories(o, *db_a, notes);
+  std::vector<Chosen> chosen =
+      random ? ChooseRandomAdvisories(o, *db_a, notes) : ChooseAdvisories(o, *db_a, notes);
   std::map<std::string, std::map<std::string, Change>> by_source;
   int counts[3] = {0, 0, 0};
   for (const auto& c : chosen) {
@@ -629,12 +661,13 @@ void BuildDbB(const Options& o, const fs::path& a, const fs::path& target, json&
 }
 
 struct DbPaths {
-  fs::path a, b;
+  fs::path a, b, r;  // r: DB A with a random 1,000 rewritten
 };
 
 DbPaths DbPathsFor(const Options& o) {
   return {o.cache / "advisories-a.db",
-          o.cache / ("advisories-b-seed" + std::to_string(o.seed) + ".db")};
+          o.cache / ("advisories-b-seed" + std::to_string(o.seed) + ".db"),
+          o.cache / ("advisories-r-seed" + std::to_string(o.seed) + ".db")};
 }
 
 json PhasePrepare(const Options& o) {
@@ -645,7 +678,8 @@ json PhasePrepare(const Options& o) {
   json notes = json::object();
   const fs::path notes_file = o.cache / ("delta-seed" + std::to_string(o.seed) + ".json");
   if (base::ReadFile(stamp_file).value_or("") == stamp && fs::exists(p.a) && fs::exists(p.b) &&
-      fs::exists(notes_file)) {
+      fs::exists(p.r) && fs::exists(notes_file) &&
+      json::parse(base::ReadFile(notes_file).value_or("{}"), nullptr, false).contains("random")) {
     notes = json::parse(base::ReadFile(notes_file).value_or("{}"), nullptr, false);
     notes["cached"] = true;
     return notes;
@@ -653,9 +687,13 @@ json PhasePrepare(const Options& o) {
   std::error_code ec;
   fs::remove(stamp_file, ec);
   fs::remove(p.b, ec);
+  fs::remove(p.r, ec);
   fs::remove(p.a, ec);
   BuildDbA(o, p.a);
-  BuildDbB(o, p.a, p.b, notes);
+  BuildDbB(o, p.a, p.b, false, notes);
+  json random = json::object();
+  BuildDbB(o, p.a, p.r, true, random);
+  notes["random"] = random;
   Check(base::WriteFileAtomic(notes_file, notes.dump()), "write " + notes_file.string());
   Check(base::WriteFileAtomic(stamp_file, stamp), "write " + stamp_file.string());
   notes["cached"] = false;
@@ -730,6 +768,22 @@ json PhaseEvaluate(const Options& o) {
   auto db_b = OpenDb(p.b);
   auto store = OpenStore(o);
   const bool delta = o.phase == "delta-1000";
+  if (o.phase == "delta-random") {
+    // A to R timed, then R back to A (untimed) so that the next phases start from A.
+    auto db_r = OpenDb(p.r);
+    assess::Evaluator to_r(*store, *db_r);
+    Check(to_r.Init(), "evaluator");
+    const auto t0 = std::chrono::steady_clock::now();
+    auto stats = Take(to_r.ApplyDbChange(*db_a, kNowDelta), "ApplyDbChange");
+    json r = StatsJson(stats, Seconds(t0));
+    assess::Evaluator back(*store, *db_a);
+    Check(back.Init(), "evaluator");
+    auto undo = Take(back.ApplyDbChange(*db_r, kNowDeltaBack), "ApplyDbChange back");
+    r["back_wall"] = Seconds(t0) - r["wall"].get<double>();
+    r["back_events"] = undo.changes.events;
+    store.reset();
+    return r;
+  }
   assess::Evaluator ev(*store, delta ? *db_b : *db_a);
   Check(ev.Init(), "evaluator");
   const auto t0 = std::chrono::steady_clock::now();
@@ -823,8 +877,8 @@ int RunPhase(const Options& o) {
     r = PhaseFleet(o);
   } else if (o.phase == "setup-put") {
     r = PhasePut(o);
-  } else if (o.phase == "setup-match" || o.phase == "delta-1000" || o.phase == "full-rematch" ||
-             o.phase == "rematch-noop") {
+  } else if (o.phase == "setup-match" || o.phase == "delta-random" || o.phase == "delta-1000" ||
+             o.phase == "full-rematch" || o.phase == "rematch-noop") {
     r = PhaseEvaluate(o);
   } else if (o.phase == "submit-1000") {
     r = PhaseSubmit(o);
@@ -940,7 +994,8 @@ BackendReport RunBackend(const Options& o, const std::string& backend) {
   base.backend = backend;
   base.resources = o.resources;
   for (const char* phase :
-       {"setup-put", "setup-match", "delta-1000", "full-rematch", "rematch-noop", "submit-1000"}) {
+       {"setup-put", "setup-match", "delta-random", "delta-1000", "full-rematch", "rematch-noop",
+        "submit-1000"}) {
     std::fprintf(stderr, "rematch: %s %s ...\n", backend.c_str(), phase);
     PhaseRun run = Spawn(o, phase, database, work);
     const json& j = run.result;
@@ -964,9 +1019,15 @@ BackendReport RunBackend(const Options& o, const std::string& backend) {
                          std::to_string(j.value("reopened", 0)) + ", updated " +
                          std::to_string(j.value("updated", 0)) + ", closed " +
                          std::to_string(j.value("closed", 0));
-      if (r.phase == "delta-1000") {
+      if (r.phase == "delta-1000" || r.phase == "delta-random") {
         what += "; advisories changed " + std::to_string(j.value("advisories_changed", 0)) +
                 ", keys touched " + std::to_string(j.value("keys_touched", 0));
+      }
+      if (r.phase == "delta-random") {
+        char back[128];
+        std::snprintf(back, sizeof back, "; then back to DB A in %.2f s, %" PRId64 " events",
+                      j.value("back_wall", 0.0), j.value("back_events", std::int64_t{0}));
+        what += back;
       }
       if (j.contains("findings")) what += "; findings stored " + j["findings"].dump();
       rep.notes.push_back(what);
@@ -1038,6 +1099,11 @@ int Main(int argc, char** argv) {
               d.value("advisories_naming_fleet_packages", json(0)).dump().c_str(),
               d.value("changes", json::object()).dump().c_str(),
               d.value("diff", json::object()).dump().c_str());
+  const json& rd = d.value("random", json::object());
+  std::printf("delta-random: %s advisories rewritten, drawn from all %s of DB A; %s; DiffDbs %s\n",
+              std::to_string(kDeltaAdvisories).c_str(), rd.value("advisories", json(0)).dump().c_str(),
+              rd.value("changes", json::object()).dump().c_str(),
+              rd.value("diff", json::object()).dump().c_str());
   for (const auto& rep : reports) {
     for (const auto& n : rep.notes) std::printf("%s\n", n.c_str());
   }
