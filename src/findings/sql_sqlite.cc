@@ -330,12 +330,13 @@ Result<std::unique_ptr<Connection>> OpenSqlite(const std::filesystem::path& path
     return Status::IOError(path.string() + ": cannot use WAL mode (journal mode is \"" + mode +
                            "\"): is the file on a network file system?");
   }
-  // Reads go through a memory map of the file (shared with every connection through the page
-  // cache) instead of a pread copy per page; each connection keeps up to 32 MB of pages of its
-  // own, mostly the written ones of a large transaction.
+  // Reads of the first 256 MB go through a memory map of the file (shared with every
+  // connection through the page cache) instead of a pread copy per page; each connection keeps
+  // up to 32 MB of pages of its own, mostly the written ones of a large transaction. Mapped pages
+  // count in the process's RSS though the kernel can drop them: the map is kept small.
   ASSAY_RETURN_IF_ERROR(conn->ExecScript(
       "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768; "
-      "PRAGMA mmap_size=1073741824"));
+      "PRAGMA mmap_size=268435456"));
   return std::unique_ptr<Connection>(std::move(conn));
 }
 
