@@ -59,6 +59,7 @@ CREATE UNIQUE INDEX advisories_id ON advisories(id, source);
 CREATE INDEX advisories_withdrawn ON advisories(withdrawn) WHERE withdrawn <> '';
 CREATE INDEX aliases_alias ON aliases(alias);
 CREATE INDEX affected_key ON affected(ecosystem_base, name_key);
+CREATE INDEX affected_advisory ON affected(advisory);
 )sql";
 
 // A path as a SQLite URI ("file:/a%20b/c.db?mode=ro"): percent-encode all but unreserved and '/'.

@@ -311,14 +311,15 @@ base::Result<std::vector<std::string>> AdvisoryDb::IdsRelatedTo(std::string_view
 base::Result<std::vector<AdvisoryDb::AffectedKey>> AdvisoryDb::AffectedKeys(
     std::span<const std::string> ids) const {
   std::lock_guard<std::mutex> lock(mu_);
-  // One pass over `affected` (it has no index by advisory; a lookup per id would scan it once
-  // per id), keeping the rows of the ids given.
+  // The ids' advisories, then their affected rows by the affected_advisory index; a build made
+  // before that index existed is read in one pass over `affected` instead (the planner's
+  // choice: either way never a pass per id).
   nlohmann::json list = nlohmann::json::array();
   for (const std::string& id : ids) list.push_back(id);
   const std::string text = list.dump();  // bound without a copy: outlives the statement
   ASSAY_ASSIGN_OR_RETURN(
-      Stmt st, impl_->conn.Prepare("SELECT DISTINCT f.ecosystem_base, f.name_key FROM affected f "
-                                   "JOIN advisories a ON a.pk = f.advisory WHERE a.id IN (SELECT "
+      Stmt st, impl_->conn.Prepare("SELECT DISTINCT f.ecosystem_base, f.name_key FROM advisories a "
+                                   "JOIN affected f ON f.advisory = a.pk WHERE a.id IN (SELECT "
                                    "value FROM json_each(?1))"));
   st.Bind(1, text);
   std::vector<AffectedKey> out;
