@@ -322,11 +322,14 @@ base::Result<PutInventoryResult> Store::PutInventory(const ResourceInput& in,
       if (missing) {
         Params sel;
         std::string svals = values_list(sel);
+        // A join from the key list, so that each key is one probe of the unique index (a
+        // row-value IN over VALUES is planned as a scan of every package).
         ASSAY_RETURN_IF_ERROR(c.Query(
-            "SELECT " + std::string(kPkgCols) +
-                " FROM packages WHERE (ecosystem, name, version, source_name, source_version, "
-                "context) IN (VALUES " +
-                svals + ")",
+            "WITH k (e, n, v, sn, sv, cx) AS (VALUES " + svals +
+                ") SELECT p.pk, p.ecosystem, p.name, p.version, p.source_name, p.source_version, "
+                "p.context FROM k JOIN packages p ON p.ecosystem = k.e AND p.name = k.n AND "
+                "p.version = k.v AND p.source_name = k.sn AND p.source_version = k.sv AND "
+                "p.context = k.cx",
             sel, fill));
       }
     }
