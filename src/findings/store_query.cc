@@ -10,6 +10,7 @@
 #include "findings/store.h"
 #include "findings/store_internal.h"
 #include "model/finding_json.h"
+#include "model/severity.h"
 
 namespace assay::findings {
 
@@ -54,8 +55,38 @@ const SqlColumns& FindingColumns() {
 base::Result<std::string> CriteriaSql(const FilterCriteria& criteria, sql::Dialect dialect,
                                       int first, Params& params) {
   ASSAY_ASSIGN_OR_RETURN(SqlWhere w, ToSql(criteria, FindingColumns(), dialect, first));
+  std::string out = std::move(w.sql);
+  int next = first + static_cast<int>(w.params.size());
   for (auto& v : w.params) params.push_back(std::move(v));
-  return w.sql;
+  // Severity is kept twice, as its name and as its rank. When the criterion's positive filters
+  // are all EQUALS (ORed), the same set as ranks lets the (account, severity_rank, pk) index
+  // deliver a page in pk order instead of a scan that skips the other severities.
+  auto it = criteria.criteria.find("severity");
+  if (it != criteria.criteria.end()) {
+    if (const auto* list = std::get_if<std::vector<StringFilter>>(&it->second)) {
+      bool prefix = false;
+      std::set<std::int64_t> ranks;
+      bool equals = false;
+      for (const StringFilter& f : *list) {
+        if (f.comparison == Comparison::kPrefix) prefix = true;
+        if (f.comparison != Comparison::kEquals) continue;
+        equals = true;
+        if (auto sev = model::ParseSeverity(f.value); sev && model::SeverityName(*sev) == f.value) {
+          ranks.insert(static_cast<std::int64_t>(*sev));
+        }
+      }
+      if (equals && !prefix) {
+        if (ranks.empty()) {
+          out = "(" + out + ") AND 1 = 0";
+        } else {
+          out = "(" + out + ") AND findings.severity_rank IN " +
+                InList(next, static_cast<int>(ranks.size()));
+          for (std::int64_t r : ranks) params.push_back(Value(r));
+        }
+      }
+    }
+  }
+  return out;
 }
 
 std::string DetailCache::Key(std::int64_t pkg, const std::string& vuln, const std::string& hash) {

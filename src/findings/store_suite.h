@@ -419,6 +419,38 @@ TEST_P(StoreSuite, PagesAreCompleteAndOrdered) {
     EXPECT_EQ(pages, 3);
     EXPECT_EQ(seen.size(), 250u);
   }
+  // Severity criteria (EQUALS ones also go by rank): each count of the 250 (i % 6 per rank).
+  struct SevCase {
+    const char* criteria;
+    size_t count;
+  };
+  const SevCase sev_cases[] = {
+      {R"({"severity":[{"comparison":"EQUALS","value":"CRITICAL"}]})", 41},
+      {R"({"severity":[{"comparison":"EQUALS","value":"CRITICAL"},)"
+       R"({"comparison":"EQUALS","value":"LOW"}]})",
+       83},
+      {R"({"severity":[{"comparison":"EQUALS","value":"Critical"}]})", 0},  // case-sensitive
+      {R"({"severity":[{"comparison":"EQUALS","value":"NOPE"}]})", 0},
+      {R"({"severity":[{"comparison":"EQUALS","value":"HIGH"},)"
+       R"({"comparison":"NOT_EQUALS","value":"HIGH"}]})",
+       0},
+      {R"({"severity":[{"comparison":"PREFIX","value":"CRIT"},)"
+       R"({"comparison":"EQUALS","value":"LOW"}]})",
+       83},
+      {R"({"severity":[{"comparison":"NOT_EQUALS","value":"LOW"}]})", 208},
+  };
+  for (const SevCase& c : sev_cases) {
+    SCOPED_TRACE(c.criteria);
+    auto criteria = ParseFilterCriteria(nlohmann::json::parse(c.criteria));
+    ASSERT_TRUE(criteria.ok()) << criteria.status().ToString();
+    ListOptions o;
+    o.accounts = {"acme"};
+    o.limit = 1000;
+    o.criteria = *criteria;
+    auto page = store_->ListFindings(o);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_EQ(page->items.size(), c.count);
+  }
   ListOptions bad;
   bad.accounts = {"acme"};
   bad.cursor = "zzz";
