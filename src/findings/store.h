@@ -297,7 +297,8 @@ class Store {
   base::Result<ChangeStats> ApplyMatches(std::span<const PackageMatches> matches,
                                          std::string_view build_id, std::string_view now);
   // Brings one resource's findings in line with its current links and the stored matches
-  // (after PutInventory): creates, reopens, closes, refreshes lastObservedAt.
+  // (after PutInventory): creates, reopens, closes, and records the evaluation time (the
+  // lastObservedAt of its open findings).
   base::Result<ChangeStats> ReconcileResource(std::int64_t resource_pk, std::string_view build_id,
                                               std::string_view now);
 
