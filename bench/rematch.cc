@@ -89,6 +89,7 @@
 #include "base/file.h"
 #include "base/status.h"
 #include "base/testing/postgres.h"
+#include "fleet.h"
 #include "findings/sql.h"
 #include "findings/store.h"
 #include "inventory/collector.h"
@@ -109,8 +110,6 @@ using nlohmann::json;
 constexpr int kBenchRevision = 1;
 constexpr int kDeltaAdvisories = 1000;
 constexpr int kSubmitResources = 1000;
-constexpr double kDropRate = 0.01;
-constexpr double kBumpRate = 0.03;
 constexpr const char* kAccount = "fleet";
 constexpr const char* kNowPut = "2026-11-25T00:00:00Z";
 constexpr const char* kNowMatch = "2026-11-25T01:00:00Z";
@@ -225,198 +224,6 @@ double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-// ---- a deterministic generator -----------------------------------------------------------------
-
-// splitmix64: the same stream on every platform and standard library.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::uint64_t Below(std::uint64_t n) { return n == 0 ? 0 : Next() % n; }
-  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  template <typename T>
-  void Shuffle(std::vector<T>& v) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[Below(i)]);
-  }
-
- private:
-  std::uint64_t s_;
-};
-
-// ---- the package lists -------------------------------------------------------------------------
-
-struct Named {
-  std::string name;
-  model::Inventory inv;
-};
-
-struct Pools {
-  std::vector<Named> bases;      // an OS and its packages (and any lockfiles in the image)
-  std::vector<Named> lockfiles;  // language packages only
-};
-
-// The conformance formats used for lockfiles, with the parser type each goes through.
-constexpr std::pair<const char*, const char*> kLockfileFormats[] = {
-    {"requirements_txt.jsonl", "requirements-txt"}, {"poetry_lock.jsonl", "poetry-lock"},
-    {"pipfile_lock.jsonl", "pipfile-lock"},         {"pdm_lock.jsonl", "pdm-lock"},
-    {"uv_lock.jsonl", "uv-lock"},                   {"package_lock_json.jsonl", "package-lock-json"},
-    {"yarn_lock.jsonl", "yarn-lock"},               {"pnpm_lock_yaml.jsonl", "pnpm-lock"},
-    {"bun_lock.jsonl", "bun-lock"},                 {"go_mod.jsonl", "go-mod"},
-    {"go_sum.jsonl", "go-sum"},                     {"cargo_lock.jsonl", "cargo-lock"},
-    {"gemfile_lock.jsonl", "gemfile-lock"},         {"composer_lock.jsonl", "composer-lock"},
-    {"packages_lock_json.jsonl", "nuget-lock"},     {"pom_xml.jsonl", "pom-xml"},
-    {"gradle_lockfile.jsonl", "gradle-lockfile"},
-};
-
-bool IsOsPackage(const model::Package& p) {
-  return p.package_manager == "dpkg" || p.package_manager == "apk" || p.package_manager == "rpm";
-}
-
-Pools LoadPools(const Options& o) {
-  Pools pools;
-  const fs::path targets = o.data / "scan-targets";
-  std::vector<fs::path> dirs;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(targets, ec)) {
-    if (e.is_directory()) dirs.push_back(e.path());
-  }
-  if (ec || dirs.empty()) Die("no scan targets in " + targets.string());
-  std::sort(dirs.begin(), dirs.end());
-  for (const fs::path& dir : dirs) {
-    auto root = Take(inventory::OpenDirFs(dir), "open " + dir.string());
-    model::Inventory inv = Take(inventory::CollectInventory(*root, {}), "collect " + dir.string());
-    inv.warnings.clear();
-    const auto os_packages =
-        std::count_if(inv.packages.begin(), inv.packages.end(), IsOsPackage);
-    if (!inv.os.ecosystem.empty() && os_packages > 0) {
-      // A fixture holding a package or two is a parser test, not a system.
-      if (os_packages >= 10) pools.bases.push_back({dir.filename().string(), std::move(inv)});
-    } else if (!inv.packages.empty()) {
-      pools.lockfiles.push_back({dir.filename().string(), std::move(inv)});
-    }
-  }
-  const fs::path parsers = o.conformance / "parsers";
-  if (fs::is_directory(parsers)) {
-    std::set<std::string> seen;
-    for (const auto& [file, type] : kLockfileFormats) {
-      std::ifstream in(parsers / file);
-      std::string line;
-      while (std::getline(in, line)) {
-        auto j = json::parse(line, nullptr, false);
-        if (!j.is_object() || j.contains("expected_error") || j.contains("peer_options") ||
-            j.contains("peer_nondefault_config") || !j.contains("fixture")) {
-          continue;
-        }
-        const std::string fixture = j["fixture"].get<std::string>();
-        if (!seen.insert(fixture).second) continue;
-        auto bytes = base::ReadFile(parsers / fixture);
-        if (!bytes.ok()) continue;
-        const std::string path = fs::path(fixture).filename().string();
-        auto inv = inventory::CollectLockfile(type, *bytes, path);
-        if (!inv.ok() || inv->packages.size() < 3) continue;
-        inv->warnings.clear();
-        pools.lockfiles.push_back({fixture, std::move(*inv)});
-      }
-    }
-  }
-  if (pools.bases.empty()) Die("no OS package databases in " + targets.string());
-  return pools;
-}
-
-// The version a package has after the k-th update (k = 1..3) that a fleet would carry: a Debian
-// point or security release ("+deb10u1"), an Ubuntu ESM update ("+esm1"), an Alpine rebuild
-// ("-r4" -> "-r5"). Other packages keep their version (empty result).
-std::string Bumped(const model::Package& p, const model::OsInfo& os, int k) {
-  const std::string& v = p.version;
-  if (v.empty()) return "";
-  if (p.package_manager == "dpkg") {
-    if (os.id == "ubuntu") return v + "+esm" + std::to_string(k);
-    std::string major = os.version_id.substr(0, os.version_id.find('.'));
-    return v + "+deb" + (major.empty() ? "0" : major) + "u" + std::to_string(k);
-  }
-  if (p.package_manager == "apk") {
-    size_t r = v.rfind("-r");
-    if (r != std::string::npos) {
-      long n = std::strtol(v.c_str() + r + 2, nullptr, 10);
-      return v.substr(0, r) + "-r" + std::to_string(n + k);
-    }
-    return v + "-r" + std::to_string(k);
-  }
-  return "";
-}
-
-void SetVersion(model::Package& p, const std::string& nv) {
-  const std::string old = p.version;
-  if (!p.source_version.empty() && p.source_version == old) p.source_version = nv;
-  else if (!p.source_version.empty()) p.source_version += nv.substr(std::min(old.size(), nv.size()));
-  size_t at = p.purl.find("@" + old);
-  if (at != std::string::npos) p.purl.replace(at + 1, old.size(), nv);
-  p.version = nv;
-}
-
-struct FleetResource {
-  findings::ResourceInput input;
-  model::Inventory inv;
-  size_t base = 0;               // index in Pools::bases
-  std::vector<size_t> lockfiles;  // indexes in Pools::lockfiles
-};
-
-struct Fleet {
-  const Pools& pools;
-  std::uint64_t seed;
-
-  // Resource i of the fleet.
-  FleetResource Make(std::int64_t i) const {
-    Rng rng(seed * 0x2545F4914F6CDD1DULL + static_cast<std::uint64_t>(i));
-    rng.Next();
-    FleetResource out;
-    out.base = rng.Below(pools.bases.size());
-    const Named& base = pools.bases[out.base];
-    model::Inventory& inv = out.inv;
-    inv.os = base.inv.os;
-    inv.collectors = base.inv.collectors;
-    inv.packages.reserve(base.inv.packages.size() + 64);
-    for (const model::Package& p : base.inv.packages) {
-      const double u = rng.Unit();
-      if (u < kDropRate) continue;
-      inv.packages.push_back(p);
-      if (u < kDropRate + kBumpRate) {
-        std::string nv = Bumped(p, inv.os, 1 + static_cast<int>(rng.Below(3)));
-        if (!nv.empty()) SetVersion(inv.packages.back(), nv);
-      }
-    }
-    const int apps = static_cast<int>(rng.Below(4));
-    for (int a = 0; a < apps && !pools.lockfiles.empty(); ++a) {
-      out.lockfiles.push_back(rng.Below(pools.lockfiles.size()));
-      const Named& lf = pools.lockfiles[out.lockfiles.back()];
-      const std::string dir = "srv/app" + std::to_string(a) + "/";
-      for (const model::Package& p : lf.inv.packages) {
-        inv.packages.push_back(p);
-        inv.packages.back().path = dir + p.path;
-      }
-      for (const auto& c : lf.inv.collectors) {
-        if (std::find(inv.collectors.begin(), inv.collectors.end(), c) == inv.collectors.end()) {
-          inv.collectors.push_back(c);
-        }
-      }
-    }
-    findings::ResourceInput& r = out.input;
-    r.account_id = kAccount;
-    char id[32];
-    std::snprintf(id, sizeof id, "host:fleet-%07" PRId64, i);
-    r.id = id;
-    r.type = "host";
-    r.name = r.id.substr(5);
-    r.tags = {{"base", base.name}, {"env", i % 10 == 0 ? "staging" : "production"}};
-    return out;
-  }
-};
-
 // ---- the advisory DBs --------------------------------------------------------------------------
 
 // What the cached DBs were built from: the mirror's and enrichment folder's files (size, mtime),
@@ -498,7 +305,7 @@ struct Chosen {
 // findings on them, then others naming the same packages.
 std::vector<Chosen> ChooseAdvisories(const Options& o, const advisories::AdvisoryDb& db,
                                      json& notes) {
-  Pools pools = LoadPools(o);
+  Pools pools = LoadPools(o.data, o.conformance);
   std::vector<const model::Inventory*> invs;
   for (const auto& b : pools.bases) invs.push_back(&b.inv);
   for (const auto& l : pools.lockfiles) invs.push_back(&l.inv);
@@ -735,8 +542,8 @@ json StatsJson(const assess::EvalStats& s, double wall) {
 }
 
 json PhasePut(const Options& o) {
-  const Pools pools = LoadPools(o);
-  const Fleet fleet{pools, o.seed};
+  const Pools pools = LoadPools(o.data, o.conformance);
+  const Fleet fleet{pools, o.seed, kAccount};
   auto db = OpenDb(DbPathsFor(o).a);
   const std::string build = Take(db->GetBuildInfo(), "build info").build_id;
   auto store = OpenStore(o);
@@ -805,8 +612,8 @@ json PhaseEvaluate(const Options& o) {
 }
 
 json PhaseSubmit(const Options& o) {
-  const Pools pools = LoadPools(o);
-  const Fleet fleet{pools, o.seed};
+  const Pools pools = LoadPools(o.data, o.conformance);
+  const Fleet fleet{pools, o.seed, kAccount};
   auto db_a = OpenDb(DbPathsFor(o).a);
   auto store = OpenStore(o);
   assess::Evaluator ev(*store, *db_a);
@@ -826,7 +633,7 @@ json PhaseSubmit(const Options& o) {
 // findings its package lists give when matched alone against DB A (an estimate of the findings
 // the store will hold: the moved versions change a few).
 json PhaseFleet(const Options& o) {
-  const Pools pools = LoadPools(o);
+  const Pools pools = LoadPools(o.data, o.conformance);
   auto db = OpenDb(DbPathsFor(o).a);
   auto findings_of = [&](const model::Inventory& inv) {
     match::MatchOptions mo;
@@ -838,7 +645,7 @@ json PhaseFleet(const Options& o) {
   std::vector<std::int64_t> base_findings, lockfile_findings;
   for (const auto& b : pools.bases) base_findings.push_back(findings_of(b.inv));
   for (const auto& l : pools.lockfiles) lockfile_findings.push_back(findings_of(l.inv));
-  const Fleet fleet{pools, o.seed};
+  const Fleet fleet{pools, o.seed, kAccount};
   std::unordered_set<std::string> distinct;
   std::int64_t links = 0, findings = 0;
   std::string key;

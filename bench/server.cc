@@ -65,6 +65,7 @@
 #include "base/log.h"
 #include "base/status.h"
 #include "base/testing/postgres.h"
+#include "fleet.h"
 #include "findings/sql.h"
 #include "findings/store.h"
 #include "inventory/collector.h"
@@ -78,11 +79,9 @@ namespace fs = std::filesystem;
 using base::Result;
 using base::Status;
 
-constexpr int kBenchRevision = 1;
+constexpr int kBenchRevision = 2;  // 2: the fleet of bench/fleet.h
 constexpr int kNewBodies = 64;
 constexpr int kSameBodies = 256;
-constexpr double kDropRate = 0.01;
-constexpr double kBumpRate = 0.03;
 constexpr const char* kAccount = "fleet";
 constexpr const char* kNowSetup = "2026-11-25T00:00:00Z";
 
@@ -186,133 +185,12 @@ Options ParseArgs(int argc, char** argv) {
   return o;
 }
 
-// ---- the fleet ---------------------------------------------------------------------------------
+// ---- the fleet (bench/fleet.h) -----------------------------------------------------------------
 
-// splitmix64: the same stream on every platform.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : s_(seed) {}
-  std::uint64_t Next() {
-    std::uint64_t z = (s_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  std::uint64_t Below(std::uint64_t n) { return n == 0 ? 0 : Next() % n; }
-  double Unit() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-
- private:
-  std::uint64_t s_;
-};
-
-struct Named {
-  std::string name;
-  model::Inventory inv;
-};
-
-struct Pools {
-  std::vector<Named> bases;      // an OS and its packages
-  std::vector<Named> lockfiles;  // language packages only
-};
-
-bool IsOsPackage(const model::Package& p) {
-  return p.package_manager == "dpkg" || p.package_manager == "apk" || p.package_manager == "rpm";
+api::InventoryUpload Upload(const Fleet& fleet, std::int64_t i) {
+  FleetResource fr = fleet.Make(i);
+  return {std::move(fr.input), std::move(fr.inv)};
 }
-
-Pools LoadPools(const Options& o) {
-  Pools pools;
-  const fs::path targets = o.data / "scan-targets";
-  std::vector<fs::path> dirs;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(targets, ec)) {
-    if (e.is_directory()) dirs.push_back(e.path());
-  }
-  if (ec || dirs.empty()) Die("no scan targets in " + targets.string());
-  std::sort(dirs.begin(), dirs.end());
-  for (const fs::path& dir : dirs) {
-    auto root = Take(inventory::OpenDirFs(dir), "open " + dir.string());
-    model::Inventory inv = Take(inventory::CollectInventory(*root, {}), "collect " + dir.string());
-    inv.warnings.clear();
-    const auto os_packages = std::count_if(inv.packages.begin(), inv.packages.end(), IsOsPackage);
-    if (!inv.os.ecosystem.empty() && os_packages >= 10) {
-      pools.bases.push_back({dir.filename().string(), std::move(inv)});
-    } else if (inv.os.ecosystem.empty() && !inv.packages.empty()) {
-      pools.lockfiles.push_back({dir.filename().string(), std::move(inv)});
-    }
-  }
-  if (pools.bases.empty()) Die("no OS package databases in " + targets.string());
-  return pools;
-}
-
-// A Debian point release ("+deb10u1"), an Ubuntu ESM update ("+esm1"), an Alpine rebuild.
-std::string Bumped(const model::Package& p, const model::OsInfo& os, int k) {
-  const std::string& v = p.version;
-  if (v.empty()) return "";
-  if (p.package_manager == "dpkg") {
-    if (os.id == "ubuntu") return v + "+esm" + std::to_string(k);
-    std::string major = os.version_id.substr(0, os.version_id.find('.'));
-    return v + "+deb" + (major.empty() ? "0" : major) + "u" + std::to_string(k);
-  }
-  if (p.package_manager == "apk") {
-    size_t r = v.rfind("-r");
-    if (r != std::string::npos) {
-      long n = std::strtol(v.c_str() + r + 2, nullptr, 10);
-      return v.substr(0, r) + "-r" + std::to_string(n + k);
-    }
-    return v + "-r" + std::to_string(k);
-  }
-  return "";
-}
-
-struct Fleet {
-  const Pools& pools;
-  std::uint64_t seed;
-
-  api::InventoryUpload Make(std::int64_t i) const {
-    Rng rng(seed * 0x2545F4914F6CDD1DULL + static_cast<std::uint64_t>(i));
-    rng.Next();
-    const Named& base = pools.bases[rng.Below(pools.bases.size())];
-    api::InventoryUpload u;
-    model::Inventory& inv = u.inventory;
-    inv.os = base.inv.os;
-    inv.collectors = base.inv.collectors;
-    for (const model::Package& p : base.inv.packages) {
-      const double x = rng.Unit();
-      if (x < kDropRate) continue;
-      inv.packages.push_back(p);
-      if (x < kDropRate + kBumpRate) {
-        std::string nv = Bumped(p, inv.os, 1 + static_cast<int>(rng.Below(3)));
-        if (nv.empty()) continue;
-        model::Package& q = inv.packages.back();
-        if (q.source_version == q.version) q.source_version = nv;
-        size_t at = q.purl.find("@" + q.version);
-        if (at != std::string::npos) q.purl.replace(at + 1, q.version.size(), nv);
-        q.version = nv;
-      }
-    }
-    const int apps = static_cast<int>(rng.Below(4));
-    for (int a = 0; a < apps && !pools.lockfiles.empty(); ++a) {
-      const Named& lf = pools.lockfiles[rng.Below(pools.lockfiles.size())];
-      for (const model::Package& p : lf.inv.packages) {
-        inv.packages.push_back(p);
-        inv.packages.back().path = "srv/app" + std::to_string(a) + "/" + p.path;
-      }
-      for (const auto& c : lf.inv.collectors) {
-        if (std::find(inv.collectors.begin(), inv.collectors.end(), c) == inv.collectors.end()) {
-          inv.collectors.push_back(c);
-        }
-      }
-    }
-    char id[40];
-    std::snprintf(id, sizeof id, "host:fleet-%07" PRId64, i);
-    u.resource.account_id = kAccount;
-    u.resource.id = id;
-    u.resource.type = "host";
-    u.resource.name = u.resource.id.substr(5);
-    u.resource.tags = {{"base", base.name}, {"env", i % 10 == 0 ? "staging" : "production"}};
-    return u;
-  }
-};
 
 // ---- the advisory DB ---------------------------------------------------------------------------
 
@@ -389,7 +267,7 @@ Setup Populate(const Options& o, const Fleet& fleet, const std::string& database
   const auto t0 = std::chrono::steady_clock::now();
   auto last = t0;
   while (s.findings < o.findings) {
-    api::InventoryUpload u = fleet.Make(s.resources);
+    api::InventoryUpload u = Upload(fleet, s.resources);
     auto r = Take(ev.Submit(u.resource, u.inventory, kNowSetup), "submit " + u.resource.id);
     s.findings += r.stats.changes.created;
     ++s.resources;
@@ -669,7 +547,7 @@ std::vector<Row> RunBackend(const Options& o, const std::string& backend, const 
   }
   std::int64_t body_bytes = 0;
   for (int k = 0; k < kNewBodies; ++k) {
-    api::InventoryUpload u = fleet.Make(setup.resources + k);
+    api::InventoryUpload u = Upload(fleet, setup.resources + k);
     u.resource.id = "@ID@";
     u.resource.name = "";
     std::string text = api::InventoryUploadToJson(u).dump();
@@ -679,7 +557,7 @@ std::vector<Row> RunBackend(const Options& o, const std::string& backend, const 
   const int same = static_cast<int>(std::min<std::int64_t>(kSameBodies, setup.resources));
   for (int k = 0; k < same; ++k) {
     WriteFile(work / ("same-" + std::to_string(k) + ".json"),
-              api::InventoryUploadToJson(fleet.Make(k)).dump());
+              api::InventoryUploadToJson(Upload(fleet, k)).dump());
   }
   WriteFile(work / "upload-new.lua", std::string(kLuaUploadNew) + kLuaDone);
   WriteFile(work / "upload-same.lua", std::string(kLuaUploadSame) + kLuaDone);
@@ -761,8 +639,8 @@ int Main(int argc, char** argv) {
   fs::create_directories(o.cache);
   o.cache = fs::canonical(o.cache);
   const fs::path advisory_db = AdvisoryDb(o);
-  const Pools pools = LoadPools(o);
-  const Fleet fleet{pools, o.seed};
+  const Pools pools = LoadPools(o.data, {});
+  const Fleet fleet{pools, o.seed, kAccount};
   std::vector<Row> rows;
   std::vector<std::string> notes;
   for (const char* b : {"sqlite", "postgres"}) {
